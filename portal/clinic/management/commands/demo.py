@@ -1,0 +1,47 @@
+"""Load the demo data into the sandbox and print an admin login for the local run."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.sandbox.seed import seed_demo
+
+
+class Command(BaseCommand):
+    help = "Load (or refresh) the sandbox demo data and print a working admin login."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.VSEE_SANDBOX_ENABLED:
+            raise CommandError(
+                "The demo lives in the VSee sandbox, which is off (VSEE_SANDBOX_ENABLED=False)."
+            )
+        seeded = seed_demo()
+        # A fresh password each run unless one is given: nothing guessable on a shared machine.
+        password = os.getenv("DEMO_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+        User = get_user_model()
+        admin, _ = User.objects.get_or_create(
+            username="admin", defaults={"email": "admin@example.com"}
+        )
+        admin.is_staff = admin.is_superuser = admin.is_active = True
+        admin.set_password(password)
+        admin.save()
+        port = settings.PORT
+        self.stdout.write(
+            "\n".join(
+                [
+                    "",
+                    f"Demo room {seeded.get('room_code', settings.VSEE_ROOM_CODE)!r} is ready in the sandbox.",
+                    f"  Portal:  http://127.0.0.1:{port}/",
+                    f"  Admin:   http://127.0.0.1:{port}/admin/",
+                    "  Login:   admin",
+                    f"  Password: {password}",
+                    "",
+                ]
+            )
+        )

@@ -1,0 +1,184 @@
+"""Django settings for the patient portal, read from the environment (see .env.example)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from portal.env import env, envbool, envfloat, envint, envlist, envsecret
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = envbool("DEBUG", "True")
+
+_DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+SECRET_KEY = envsecret("SECRET_KEY", _DEV_SECRET_KEY if DEBUG else "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is False")
+
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "portal.vsee",
+    "portal.sandbox",
+    "portal.clinic",
+    "portal.booking",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+WSGI_APPLICATION = "portal.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# Embedded by default: a SQLite file. DATABASE_URL selects PostgreSQL for scale-out.
+DATABASES = {
+    "default": dj_database_url.config(
+        env="DATABASE_URL",
+        default=f"sqlite:///{BASE_DIR / 'var' / 'portal.sqlite3'}",
+        conn_max_age=envint("DATABASE_CONN_MAX_AGE", "60"),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE takes the write lock at BEGIN, so two workers booking at once wait for
+    # each other instead of failing with "database is locked" on lock upgrade.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    (BASE_DIR / "var").mkdir(exist_ok=True)
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Local memory by default; REDIS_URL shares cache (and so sessions' cache reads) across workers.
+REDIS_URL = env("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "portal",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions hold the patient's VSee token and draft intake: server-side only, never in a cookie.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", "30") * 60
+SESSION_SAVE_EVERY_REQUEST = (
+    True  # the age above then means "idle for", not "since sign-in"
+)
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# --- VSee -----------------------------------------------------------------------------
+# The sandbox (portal/sandbox) is a stand-in VSee API served by this same app. It is what a
+# local run talks to when no VSee credentials are set; with DEBUG off it stays off unless
+# VSEE_SANDBOX_ENABLED=True says otherwise.
+VSEE_SANDBOX_ENABLED = envbool("VSEE_SANDBOX_ENABLED", "True" if DEBUG else "False")
+# What the sandbox itself accepts (the VSEE_* defaults below point at it).
+SANDBOX_ACCOUNT_CODE = env("SANDBOX_ACCOUNT_CODE", "demo-clinic")
+SANDBOX_API_KEY = env("SANDBOX_API_KEY", "sandbox-key")
+SANDBOX_API_SECRET = env("SANDBOX_API_SECRET", "sandbox-secret")
+SANDBOX_TOKEN_HOURS = envint("SANDBOX_TOKEN_HOURS", "24")
+# How long a forced timeout keeps the request hanging before it answers.
+SANDBOX_HANG_SECONDS = envfloat("SANDBOX_HANG_SECONDS", "30")
+PORT = envint("PORT", "8000")
+_SANDBOX_BASE_URL = f"http://127.0.0.1:{PORT}/sandbox/api_v3"
+
+VSEE_API_BASE_URL = env(
+    "VSEE_API_BASE_URL", _SANDBOX_BASE_URL if VSEE_SANDBOX_ENABLED else ""
+)
+VSEE_ACCOUNT_CODE = env(
+    "VSEE_ACCOUNT_CODE", SANDBOX_ACCOUNT_CODE if VSEE_SANDBOX_ENABLED else ""
+)
+VSEE_API_KEY = envsecret(
+    "VSEE_API_KEY", SANDBOX_API_KEY if VSEE_SANDBOX_ENABLED else ""
+)
+VSEE_API_SECRET = envsecret(
+    "VSEE_API_SECRET", SANDBOX_API_SECRET if VSEE_SANDBOX_ENABLED else ""
+)
+VSEE_CLINIC_URL = env(
+    "VSEE_CLINIC_URL",
+    f"http://127.0.0.1:{PORT}/sandbox/clinic/" if VSEE_SANDBOX_ENABLED else "",
+)
+VSEE_ROOM_CODE = env("VSEE_ROOM_CODE", "demo-room" if VSEE_SANDBOX_ENABLED else "")
+
+# Every call has a connect timeout, a per-read timeout and an overall deadline: a sync
+# worker stuck on a slow upstream is a worker no patient can use.
+VSEE_CONNECT_TIMEOUT = envfloat("VSEE_CONNECT_TIMEOUT", "3.05")
+VSEE_READ_TIMEOUT = envfloat("VSEE_READ_TIMEOUT", "10")
+VSEE_DEADLINE = envfloat("VSEE_DEADLINE", "15")
+VSEE_ROOM_CACHE_SECONDS = envint("VSEE_ROOM_CACHE_SECONDS", "60")
+
+# Fault injection for the sandbox, as a list of rules like the admin's (see portal/sandbox/faults.py).
+# Example: [{"endpoint": "visits.create", "error_rate": 1.0, "status": 503}]
+SANDBOX_FAULTS: list[dict] = []
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # runserver's request log would print full URLs; ours never carry PHI, but keep it quiet.
+    "loggers": {"django.server": {"level": "WARNING"}},
+}

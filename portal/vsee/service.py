@@ -1,0 +1,220 @@
+"""The request-scoped face of the service module: what views call.
+
+It builds the client from settings, keeps the patient's VSee token in the server-side
+session (never in a cookie, a page or a URL of ours), and caches what a flow reads twice:
+intakes in the session, rooms in the cache.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+
+from portal.vsee.client import Upload, VSeeClient
+from portal.vsee.errors import VSeeAuthExpired
+from portal.vsee.schemas import Intake, Room, Slot, SsoUser, UploadedFile, Visit
+
+PATIENT_KEY = "vsee.patient"
+INTAKES_KEY = "vsee.intakes"
+# Refresh a token this long before VSee says it expires (beyond-the-seed §2: refresh early).
+TOKEN_MARGIN_SECONDS = 300
+
+_CREDENTIALS = (
+    "VSEE_API_BASE_URL",
+    "VSEE_ACCOUNT_CODE",
+    "VSEE_API_KEY",
+    "VSEE_API_SECRET",
+)
+
+
+def missing_credentials() -> list[str]:
+    """Return the names of the VSee settings that are not set."""
+    return [name for name in _CREDENTIALS if not getattr(settings, name, "")]
+
+
+def get_client() -> VSeeClient:
+    """Return a client configured from settings; raise naming any missing variable."""
+    missing = missing_credentials()
+    if missing:
+        raise ImproperlyConfigured(f"{missing[0]} is not set (see .env.example)")
+    return VSeeClient(
+        base_url=settings.VSEE_API_BASE_URL,
+        account_code=settings.VSEE_ACCOUNT_CODE,
+        api_key=settings.VSEE_API_KEY,
+        api_secret=settings.VSEE_API_SECRET,
+        connect_timeout=settings.VSEE_CONNECT_TIMEOUT,
+        read_timeout=settings.VSEE_READ_TIMEOUT,
+        deadline=settings.VSEE_DEADLINE,
+    )
+
+
+def get_room(code: str, *, client: VSeeClient | None = None) -> Room:
+    """Return a room, cached briefly: every landing page needs it and it rarely changes."""
+    key = f"vsee:room:{settings.VSEE_ACCOUNT_CODE}:{code}"
+    cached = cache.get(key)
+    if cached is not None:
+        return Room.model_validate(cached)
+    room = (client or get_client()).room_get(code=code)
+    cache.set(
+        key,
+        room.model_dump(mode="json", by_alias=True),
+        settings.VSEE_ROOM_CACHE_SECONDS,
+    )
+    return room
+
+
+def forget_room(code: str) -> None:
+    """Drop a cached room (admin changed it, or a check wants VSee's current answer)."""
+    cache.delete(f"vsee:room:{settings.VSEE_ACCOUNT_CODE}:{code}")
+
+
+@dataclass(frozen=True)
+class PatientIdentity:
+    """Who is signed in, as kept in the session."""
+
+    token: str
+    member_id: str
+    expiry: int | None
+    type: int
+
+    @property
+    def is_guest(self) -> bool:
+        return self.type == 600
+
+
+def remember_patient(
+    session: SessionBase, user: SsoUser, *, type: int
+) -> PatientIdentity:
+    """Store the VSee token and member id from SSO in the session."""
+    identity = PatientIdentity(
+        token=user.token.token, member_id=user.id, expiry=user.token.expiry, type=type
+    )
+    session[PATIENT_KEY] = asdict(identity)
+    session.pop(INTAKES_KEY, None)
+    return identity
+
+
+def current_patient(session: SessionBase) -> PatientIdentity | None:
+    """Return who is signed in, or None."""
+    raw = session.get(PATIENT_KEY)
+    return PatientIdentity(**raw) if raw else None
+
+
+def forget_patient(session: SessionBase) -> None:
+    session.pop(PATIENT_KEY, None)
+    session.pop(INTAKES_KEY, None)
+
+
+def patient_token(session: SessionBase) -> str:
+    """Return the patient's VSee token; raise VSeeAuthExpired if there is none or it is spent."""
+    identity = current_patient(session)
+    if identity is None:
+        raise VSeeAuthExpired("Not signed in")
+    if identity.expiry and identity.expiry - TOKEN_MARGIN_SECONDS < time.time():
+        raise VSeeAuthExpired("Token expired")
+    return identity.token
+
+
+class PatientVSee:
+    """The VSee calls a signed-in patient makes, bound to one request's session."""
+
+    def __init__(self, session: SessionBase, client: VSeeClient | None = None) -> None:
+        self.session = session
+        self.client = client or get_client()
+
+    @property
+    def token(self) -> str:
+        return patient_token(self.session)
+
+    # --- intakes, cached in the session -------------------------------------------------------
+
+    def _intake_cache(self) -> dict[str, Any]:
+        return self.session.get(INTAKES_KEY) or {}
+
+    def _cache_intake(self, intake: Intake) -> None:
+        cached = self._intake_cache()
+        cached[intake.id] = intake.model_dump(mode="json", by_alias=True)
+        self.session[INTAKES_KEY] = cached
+
+    def _drop_intake(self, intake_id: str) -> None:
+        cached = self._intake_cache()
+        if cached.pop(intake_id, None) is not None:
+            self.session[INTAKES_KEY] = cached
+
+    def intake_get(self, intake_id: str) -> Intake:
+        """Return an intake; the second read in a flow is answered from the session."""
+        raw = self._intake_cache().get(intake_id)
+        if raw is not None:
+            return Intake.model_validate(raw)
+        intake = self.client.intake_get(token=self.token, id=intake_id)
+        self._cache_intake(intake)
+        return intake
+
+    def intake_create(self, **fields: Any) -> Intake:
+        """Create an intake and return it (its id is what the flow keeps)."""
+        return self.client.intake_create(token=self.token, **fields)
+
+    def intake_update(self, intake_id: str, **fields: Any) -> Intake:
+        """Update an intake; the cached copy is dropped so the next read is VSee's."""
+        intake = self.client.intake_update(token=self.token, id=intake_id, **fields)
+        self._drop_intake(intake_id)
+        return intake
+
+    def file_upload(
+        self, file: Upload, category: str = "intake_attachment"
+    ) -> UploadedFile:
+        return self.client.file_upload(token=self.token, file=file, category=category)
+
+    # --- visits -----------------------------------------------------------------------------
+
+    def availability(self, **params: Any) -> list[Slot]:
+        return self.client.availability_get(token=self.token, **params)
+
+    def visit_add_walkin(self, *, intake_id: str, room_code: str) -> Visit:
+        return self.client.visit_add_walkin(
+            token=self.token, intake_id=intake_id, room_code=room_code
+        )
+
+    def visit_add_econsult(self, *, intake_id: str, room_code: str) -> Visit:
+        return self.client.visit_add_econsult(
+            token=self.token, intake_id=intake_id, room_code=room_code
+        )
+
+    def visit_create(self, **fields: Any) -> Visit:
+        return self.client.visit_create(token=self.token, **fields)
+
+    def visit_list(self) -> list[Visit]:
+        return self.client.visit_list(token=self.token)
+
+    def visit_get(self, visit_id: str) -> Visit:
+        return self.client.visit_get(token=self.token, id=visit_id)
+
+    def visit_current(self) -> Visit | None:
+        return self.client.visit_current(token=self.token)
+
+    def visit_update(self, visit_id: str, **fields: Any) -> Visit:
+        return self.client.visit_update(token=self.token, id=visit_id, **fields)
+
+    def visit_close(self, visit_id: str, reason: str) -> str:
+        return self.client.visit_close(token=self.token, id=visit_id, reason=reason)
+
+    def visit_summary_url(self, visit_id: str) -> str:
+        return self.client.visit_summary_export(token=self.token, id=visit_id)
+
+    def join_url(self, visit_id: str) -> str:
+        """Return VSee's own page that signs the patient in and opens the visit's video call.
+
+        The one place a token goes into a URL, and it is VSee's URL (beyond-the-seed §3).
+        """
+        base = settings.VSEE_CLINIC_URL.rstrip("/")
+        query = urlencode(
+            {"sso_token": self.token, "next": f"/visits/start/{visit_id}"}
+        )
+        return f"{base}/auth?{query}"
