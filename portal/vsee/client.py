@@ -142,6 +142,7 @@ class VSeeClient:
         self.timeout = (connect_timeout, read_timeout)
         self.deadline = deadline
         self.session = session or shared_session()
+        self.last_request_id = ""
 
     def __repr__(self) -> str:  # never show the credentials
         return f"VSeeClient(base_url={self.base_url!r}, account_code={self.account_code!r})"
@@ -163,6 +164,9 @@ class VSeeClient:
     ) -> Any:
         """Send one call and return the envelope's `data`; raise a VSeeError on any failure."""
         request_id = uuid.uuid4().hex[:16]
+        self.last_request_id = (
+            request_id  # for _parse; a client serves one request at a time
+        )
         headers = {"X-AccountCode": self.account_code, "X-Request-Id": request_id}
         if token:
             headers["X-ApiToken"] = token
@@ -172,6 +176,9 @@ class VSeeClient:
         url = f"{self.base_url}/{path}"
         params = {k: v for k, v in (params or {}).items() if v is not None}
         attempts = MAX_ATTEMPTS if method == "GET" else 1
+        call_started = (
+            time.monotonic()
+        )  # the deadline bounds the whole call, retries included
         for attempt in range(1, attempts + 1):
             started = time.monotonic()
             try:
@@ -186,11 +193,12 @@ class VSeeClient:
                     timeout=self.timeout,
                     stream=True,
                 )
-                raw = self._read_within_deadline(response, started)
+                raw = self._read_within_deadline(response, call_started)
             except requests.ConnectionError as exc:
                 # ConnectTimeout lands here too: nothing reached VSee, so a GET may try again.
-                if attempt < attempts:
-                    _sleep(_backoff(attempt))
+                if attempt < attempts and self._wait_to_retry(
+                    call_started, _backoff(attempt)
+                ):
                     continue
                 self._log(endpoint, method, "connection-error", started, request_id)
                 raise VSeeUnavailable(
@@ -207,8 +215,13 @@ class VSeeClient:
                     "The request to VSee failed", request_id=request_id
                 ) from exc
             self._log(endpoint, method, response.status_code, started, request_id)
-            if response.status_code in RETRY_STATUSES and attempt < attempts:
-                _sleep(_backoff(attempt, response.headers.get("Retry-After")))
+            if (
+                response.status_code in RETRY_STATUSES
+                and attempt < attempts
+                and self._wait_to_retry(
+                    call_started, _backoff(attempt, response.headers.get("Retry-After"))
+                )
+            ):
                 continue
             body = self._decode(raw)
             error = _error_for(response, body, request_id)
@@ -221,17 +234,25 @@ class VSeeClient:
             return body["data"]
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _wait_to_retry(self, call_started: float, delay: float) -> bool:
+        """Sleep before a retry, unless the retry could not finish within the deadline."""
+        if time.monotonic() - call_started + delay >= self.deadline:
+            return False
+        _sleep(delay)
+        return True
+
     def _read_within_deadline(
         self, response: requests.Response, started: float
     ) -> bytes:
         """Read the body, giving up once the overall deadline passes.
 
         requests' read timeout applies to each socket read, so an upstream that drips a
-        byte at a time would otherwise hold a worker forever.
+        byte at a time would otherwise hold a worker forever. read1 returns what has
+        arrived instead of waiting for a full chunk, so the clock is checked as bytes come.
         """
         chunks, size = [], 0
         try:
-            for chunk in response.iter_content(chunk_size=16384):
+            while chunk := response.raw.read1(16384, decode_content=True):
                 chunks.append(chunk)
                 size += len(chunk)
                 if time.monotonic() - started > self.deadline:
@@ -264,8 +285,7 @@ class VSeeClient:
             request_id,
         )
 
-    @staticmethod
-    def _parse(model: type[BaseModel], data: Any, request_id_hint: str = "") -> Any:
+    def _parse(self, model: type[BaseModel], data: Any) -> Any:
         try:
             return model.model_validate(data)
         except ValidationError as exc:
@@ -275,9 +295,11 @@ class VSeeClient:
                 model.__name__,
                 exc.error_count(),
             )
+            # `from None`: pydantic's message quotes the payload, which may carry PHI.
             raise VSeeError(
-                f"Unexpected {model.__name__} from VSee", request_id=request_id_hint
-            ) from exc
+                f"Unexpected {model.__name__} from VSee",
+                request_id=self.last_request_id,
+            ) from None
 
     # --- users and rooms --------------------------------------------------------------------
 
