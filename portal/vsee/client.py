@@ -190,7 +190,7 @@ class VSeeClient:
                     data=data,
                     files=files,
                     headers=headers,
-                    timeout=self.timeout,
+                    timeout=self._timeout_left(call_started),
                     stream=True,
                 )
                 raw = self._read_within_deadline(response, call_started)
@@ -233,6 +233,12 @@ class VSeeClient:
                 )
             return body["data"]
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _timeout_left(self, call_started: float) -> tuple[float, float]:
+        """Return (connect, read) timeouts, the read one cut to what the deadline leaves."""
+        connect, read = self.timeout
+        left = self.deadline - (time.monotonic() - call_started)
+        return connect, max(0.05, min(read, left))
 
     def _wait_to_retry(self, call_started: float, delay: float) -> bool:
         """Sleep before a retry, unless the retry could not finish within the deadline."""
@@ -670,7 +676,11 @@ def _intake_body(
     )
     for key, value in (custom or {}).items():
         # VSee stores any extra pair; ours are prefixed custom_ and sent as strings (beyond-the-seed §9).
-        if isinstance(value, list | tuple):
+        if isinstance(value, bool):
+            value = (
+                "true" if value else "false"
+            )  # VSee's own spelling (consent: "true")
+        elif isinstance(value, list | tuple):
             value = ", ".join(str(v) for v in value)
         body[f"custom_{key}"] = "" if value is None else str(value)
     return body

@@ -338,7 +338,9 @@ def parse_slots(data: Any) -> list[Slot]:
         for raw in data:
             providers = [_to_str(p) for p in _to_list(raw.get("providers"))]
             slots.append(_slot(raw.get("start"), raw.get("end"), providers, None))
-    return sorted((s for s in slots if s), key=lambda s: (s.start, s.provider_ids))
+    # The list shape's own sample repeats a slot: keep one of each (time, providers).
+    unique = {(s.start, s.end, tuple(s.provider_ids)): s for s in slots if s}
+    return sorted(unique.values(), key=lambda s: (s.start, s.provider_ids))
 
 
 def _slot(start: Any, end: Any, provider_ids: list[str], slot_id: Any) -> Slot | None:

@@ -463,8 +463,8 @@ class TestAvailabilityGet:
 
         slots = api.availability_get(token=ADA_TOKEN, room_code="k7p2q")
 
+        # The sample repeats one slot; the patient is offered it once.
         assert [(s.start, s.end, s.provider_ids) for s in slots] == [
-            (1470186000, 1470186900, ["123", "345"]),
             (1470186000, 1470186900, ["123", "345"]),
         ]
 
@@ -1220,21 +1220,35 @@ class TestDeadline:
         with pytest.raises(VSeeUnavailable):
             api.visit_summary_export(token=ADA_TOKEN, id="1000000")
 
-    def test_it_counts_the_deadline_across_retries(self, clock):
-        # Not strict: a fixed client may stop before using every registered response.
-        with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-            mock.get(self.URL, status=503)
-            mock.get(self.URL, status=503)
-            mock.get(self.URL, json=load_fixture("visits_summary_export__ok"))
+    def test_it_counts_the_deadline_across_retries(self, rsps, clock):
+        # 0.5 s of back-off, then 1.0 s more would pass the 1 s deadline: no third try.
+        rsps.get(self.URL, status=503, json={"code": 503, "message": "Busy"})
+        rsps.get(self.URL, status=503, json={"code": 503, "message": "Busy"})
 
-            with pytest.raises(VSeeUnavailable):
-                # 0.5 s + 1.0 s of back-off alone exceed the 1 s deadline.
-                make_client(deadline=1.0).visit_summary_export(
-                    token=ADA_TOKEN, id="1000000"
-                )
+        with pytest.raises(VSeeUnavailable) as info:
+            make_client(deadline=1.0).visit_summary_export(
+                token=ADA_TOKEN, id="1000000"
+            )
+
+        assert info.value.status == 503
+        assert len(rsps.calls) == 2
+        assert clock.now == 0.5  # one back-off slept, the second skipped
+
+    def test_it_retries_while_the_deadline_allows(self, rsps, clock):
+        rsps.get(self.URL, status=503)
+        rsps.get(self.URL, status=503)
+        rsps.get(self.URL, json=load_fixture("visits_summary_export__ok"))
+
+        url = make_client(deadline=2.0).visit_summary_export(
+            token=ADA_TOKEN, id="1000000"
+        )
+
+        assert url.startswith("https://clinic.vsee.me/")
+        assert clock.now == 1.5
 
     def test_it_bounds_a_body_that_drips_in_slowly(self):
-        # A real socket: `responses` cannot stream slowly. The body takes ~1.8 s; deadline 0.3 s.
+        # A real socket, as `responses` cannot drip: the body would take ~1.8 s to arrive,
+        # each byte well within the 1 s read timeout; the deadline is 0.3 s.
         body = json.dumps(load_fixture("visits_summary_export__ok")).encode()
         server = socket.socket()
         server.bind(("127.0.0.1", 0))

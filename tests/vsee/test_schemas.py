@@ -296,8 +296,8 @@ class TestParseSlots:
 
         slots = parse_slots(data)
 
+        # The sample repeats one slot; duplicates are merged.
         assert [(s.start, s.end, s.provider_ids, s.slot_id) for s in slots] == [
-            (1470186000, 1470186900, ["123", "345"], None),
             (1470186000, 1470186900, ["123", "345"], None),
         ]
 
