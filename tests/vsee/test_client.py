@@ -156,6 +156,18 @@ class TestRoomGet:
 class TestIntakeCreate:
     # Payloads: intakes-and-visits-v3.txt §POST /intakes ("Sample Request with Custom Params").
 
+    def test_it_sends_yes_no_answers_as_vsee_spells_booleans(self, rsps, api):
+        rsps.post(f"{BASE}/intakes", json=load_fixture("intakes_create__custom"))
+
+        api.intake_create(
+            token=ADA_TOKEN,
+            room_code="k7p2q",
+            custom={"is_allergic": True, "smoker": False},
+        )
+
+        body = sent_json(only_call(rsps))
+        assert (body["custom_is_allergic"], body["custom_smoker"]) == ("true", "false")
+
     def test_it_sends_ada_answers_as_vsee_spells_them(self, rsps, api):
         rsps.post(f"{BASE}/intakes", json=load_fixture("intakes_create__custom"))
         consultation = {"id": "3d2c1b0a-1111-4222-8333-944455556666", "duration": 20}

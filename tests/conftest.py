@@ -1,0 +1,79 @@
+"""Shared fixtures: the live sandbox over HTTP, and the personas ada, ben and guest."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+from portal.sandbox.seed import seed_demo
+from portal.vsee.client import VSeeClient
+from portal.vsee.schemas import SsoUser
+from portal.vsee.service import get_client
+
+ADA = {
+    "first_name": "Ada",
+    "last_name": "Lovelace",
+    "code": "demo-ada",
+    "dob": "1985-12-10",
+    "email": "ada@example.com",
+}
+BEN = {
+    "first_name": "Ben",
+    "last_name": "Okafor",
+    "code": "demo-ben",
+    "dob": "1990-03-04",
+    "email": "ben@example.com",
+}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (rooms are cached between requests)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def vsee_live(live_server, settings) -> str:
+    """Point the portal's real client at the sandbox served over HTTP, with the demo loaded.
+
+    This is the VSEE_API_BASE_URL swap: the code under test is the production path.
+    """
+    base = f"{live_server.url}/sandbox/api_v3"
+    settings.VSEE_SANDBOX_ENABLED = True
+    settings.VSEE_API_BASE_URL = base
+    settings.VSEE_ACCOUNT_CODE = settings.SANDBOX_ACCOUNT_CODE
+    settings.VSEE_API_KEY = settings.SANDBOX_API_KEY
+    settings.VSEE_API_SECRET = settings.SANDBOX_API_SECRET
+    settings.VSEE_CLINIC_URL = f"{live_server.url}/sandbox/clinic/"
+    settings.VSEE_ROOM_CODE = "demo-room"
+    settings.SANDBOX_FAULTS = []
+    seed_demo()
+    return base
+
+
+@pytest.fixture
+def vsee(vsee_live) -> VSeeClient:
+    """Return the real client, talking to the live sandbox."""
+    return get_client()
+
+
+@pytest.fixture
+def ada(vsee) -> SsoUser:
+    """Ada: a patient with one past, completed visit in the demo."""
+    return vsee.user_sso(type=200, **ADA)
+
+
+@pytest.fixture
+def ben(vsee) -> SsoUser:
+    """Ben: a second patient, for checks across patients."""
+    return vsee.user_sso(type=200, **BEN)
+
+
+@pytest.fixture
+def guest(vsee) -> SsoUser:
+    """A one-time guest (type 600): no code, no history."""
+    return vsee.user_sso(
+        type=600, first_name="Grace", last_name="Guest", dob="1970-01-01"
+    )

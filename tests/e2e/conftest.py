@@ -1,0 +1,57 @@
+"""Browser tests: Playwright driving Debian's Chromium, with axe-core for accessibility."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+PHONE = {"width": 375, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+# Playwright's sync API runs an event loop in this thread; Django then refuses ORM calls
+# from it (fixtures seed the sandbox) unless told this thread is safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Return a launched headless Chromium; fail under CI if it is missing, else skip."""
+    if not CHROMIUM.exists():
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-gpu",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=[PHONE, DESKTOP], ids=["phone", "desktop"])
+def page(chromium, request):
+    """Return a fresh page at a phone or desktop width."""
+    context = chromium.new_context(viewport=request.param)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def assert_accessible(page) -> None:
+    """Fail with axe-core's own report if the page has any violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import assert_accessible
+
+pytestmark = pytest.mark.browser
+
+
+class TestLandingInTheBrowser:
+    def test_it_shows_the_demo_room_options_with_no_accessibility_violations(
+        self, page, live_server, vsee_live
+    ):
+        page.goto(live_server.url + "/")
+        assert page.get_by_role("heading", level=1).inner_text() == "Demo Clinic"
+        options = page.get_by_role("list", name="Visit options")
+        assert options.get_by_role("heading", name="See a doctor now").is_visible()
+        assert options.get_by_role("heading", name="Book a time").is_visible()
+        assert options.get_by_role("heading", name="Send a question").is_visible()
+        assert_accessible(page)
+
+    def test_it_fits_a_320_pixel_screen_without_sideways_scrolling(
+        self, chromium, live_server, vsee_live
+    ):
+        context = chromium.new_context(viewport={"width": 320, "height": 640})
+        page = context.new_page()
+        page.goto(live_server.url + "/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        context.close()
+
+    def test_it_lets_a_keyboard_user_skip_to_the_content(
+        self, page, live_server, vsee_live
+    ):
+        page.goto(live_server.url + "/")
+        page.keyboard.press("Tab")
+        skip = page.get_by_role("link", name="Skip to main content")
+        assert skip.evaluate("el => el === document.activeElement")
+        assert skip.is_visible()

@@ -1,0 +1,93 @@
+"""The demo data (portal/sandbox/seed.py: seed_demo) and `manage.py sandbox_seed`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+
+from django.core.management import call_command
+
+from portal.sandbox.models import (
+    SandboxAvailability,
+    SandboxConsultation,
+    SandboxIntake,
+    SandboxRoom,
+    SandboxUser,
+    SandboxVisit,
+)
+from portal.sandbox.seed import seed_demo
+from tests.sandbox.conftest import FIXED_NOW
+
+MODELS = (
+    SandboxRoom,
+    SandboxConsultation,
+    SandboxUser,
+    SandboxAvailability,
+    SandboxIntake,
+    SandboxVisit,
+)
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+class TestSeedDemo:
+    def test_it_creates_the_demo_clinic(self, seeded):
+        assert seeded["room_code"] == "demo-room"
+        assert seeded["patient_codes"] == ["demo-ada", "demo-ben"]
+        assert len(seeded["consultation_ids"]) == 2 and len(seeded["provider_ids"]) == 3
+        assert counts() == {
+            "SandboxRoom": 1,
+            "SandboxConsultation": 2,
+            "SandboxUser": 5,
+            "SandboxAvailability": 3 * 14,
+            "SandboxIntake": 1,
+            "SandboxVisit": 1,
+        }
+        ben = SandboxUser.objects.get(code="demo-ben")
+        assert (ben.email, ben.dob.isoformat(), ben.type) == (
+            "ben@example.com",
+            "1990-03-04",
+            200,
+        )
+
+    def test_it_is_idempotent(self, seeded):
+        before = counts()
+        assert seed_demo(now=FIXED_NOW) == {**seeded, "new_blocks": 0}
+        assert counts() == before
+
+    def test_it_tops_up_availability_without_touching_visits(self, seeded):
+        visit = SandboxVisit.objects.get()
+        made = seed_demo(now=FIXED_NOW + timedelta(days=1))
+        assert made["new_blocks"] == 3
+        assert SandboxVisit.objects.get() == visit
+        assert SandboxVisit.objects.get().start == visit.start
+
+    def test_it_puts_blocks_at_local_opening_hours(self, seeded):
+        ortiz = SandboxUser.objects.get(code="demo-dr-ortiz")
+        first = (
+            SandboxAvailability.objects.filter(provider=ortiz).order_by("start").first()
+        )
+        assert (first.start.hour, first.end.hour) == (
+            16,
+            20,
+        )  # 09:00–13:00 in Los Angeles (PDT)
+
+    def test_it_gives_ada_a_completed_visit_ten_days_ago(self, seeded):
+        visit = SandboxVisit.objects.get(pk=seeded["past_visit_id"])
+        assert visit.member.code == "demo-ada" and visit.provider.last_name == "Lee"
+        assert (visit.type, visit.status) == (2, 30)
+        assert visit.end - visit.start == timedelta(minutes=30)
+        assert (FIXED_NOW - visit.start).days == 10
+        assert visit.pk >= 1000, "visit ids start at 1000"
+
+
+class TestSeedCommand:
+    def test_it_seeds_and_prints_one_line(self, db):
+        out = StringIO()
+        call_command("sandbox_seed", stdout=out)
+        lines = out.getvalue().strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Sandbox seeded: room demo-room")
+        call_command("sandbox_seed", stdout=StringIO())
+        assert SandboxRoom.objects.count() == 1
