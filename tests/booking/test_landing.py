@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 from portal.sandbox.models import SandboxRoom
 
 
@@ -41,11 +43,13 @@ class TestLanding:
         self, client, vsee_live, settings
     ):
         settings.SANDBOX_FAULTS = [{"endpoint": "rooms.get", "force_timeout": True}]
-        settings.SANDBOX_HANG_SECONDS = 1
+        settings.SANDBOX_HANG_SECONDS = 0.8
         settings.VSEE_READ_TIMEOUT = 0.3
         r = client.get("/")
         assert r.status_code == 503
         assert "reach the clinic" in r.content.decode()
+        # Let the sandbox's hung thread answer before the test database goes away.
+        time.sleep(settings.SANDBOX_HANG_SECONDS)
 
     def test_it_says_online_visits_are_not_set_up_for_an_unknown_room(
         self, client, vsee_live, settings
@@ -67,3 +71,18 @@ class TestLanding:
         # VSee now fails, but the room read a moment ago is still good.
         settings.SANDBOX_FAULTS = [{"endpoint": "rooms.get", "error_rate": 1.0}]
         assert client.get("/").status_code == 200
+
+
+class TestLandingAgainstAnotherServer:
+    def test_it_talks_to_whatever_vsee_api_base_url_names(self, client, settings):
+        import responses
+
+        from tests.fixtures import load_fixture
+
+        settings.VSEE_API_BASE_URL = "https://api-acme.vsee.example/api_v3"
+        settings.VSEE_ROOM_CODE = "k7p2q"
+        room = load_fixture("rooms_get__ok")
+        with responses.RequestsMock() as rsps:
+            rsps.get("https://api-acme.vsee.example/api_v3/rooms/k7p2q", json=room)
+            page = client.get("/").content.decode()
+        assert room["data"]["name"] in page

@@ -1,0 +1,68 @@
+"""Settings come from the environment: checked in a fresh interpreter, as a deployment starts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PROBE = "import django; django.setup(); from django.conf import settings as s; print(s.VSEE_SANDBOX_ENABLED, repr(s.VSEE_API_BASE_URL))"
+
+
+def _run(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("VSEE_", "SANDBOX_", "DEBUG", "SECRET_KEY"))
+    }
+    base.update(env, DJANGO_SETTINGS_MODULE="portal.settings")
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+class TestSettingsFromTheEnvironment:
+    def test_it_uses_the_sandbox_when_nothing_is_set(self):
+        result = _run(PROBE)
+        assert result.stdout.strip() == "True 'http://127.0.0.1:8000/sandbox/api_v3'"
+
+    def test_it_keeps_the_sandbox_off_when_debug_is_off(self):
+        result = _run(PROBE, DEBUG="False", SECRET_KEY="x" * 50)
+        assert result.stdout.strip() == "False ''"
+
+    def test_it_turns_the_sandbox_on_with_debug_off_only_when_asked(self):
+        result = _run(
+            PROBE, DEBUG="False", SECRET_KEY="x" * 50, VSEE_SANDBOX_ENABLED="True"
+        )
+        assert result.stdout.startswith("True")
+
+    def test_it_talks_to_the_server_the_environment_names(self):
+        result = _run(PROBE, VSEE_API_BASE_URL="https://api-acme.vsee.me/api_v3")
+        assert result.stdout.strip() == "True 'https://api-acme.vsee.me/api_v3'"
+
+    def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off(self):
+        result = _run(PROBE, DEBUG="False")
+        assert result.returncode != 0
+        assert "SECRET_KEY must be set" in result.stderr
+
+    def test_it_refuses_a_boolean_it_cannot_read(self):
+        result = _run(PROBE, DEBUG="maybe")
+        assert "DEBUG must be True or False" in result.stderr
+
+    def test_its_system_check_names_the_missing_vsee_variable(self):
+        result = _run(
+            "",
+            argv=["manage.py", "check"],
+            DEBUG="False",
+            SECRET_KEY="x" * 50,
+            ALLOWED_HOSTS="x",
+        )
+        assert result.returncode != 0
+        assert "VSEE_API_BASE_URL is not set" in result.stderr
