@@ -11,20 +11,19 @@ ROOT = Path(__file__).resolve().parent.parent
 PROBE = "import django; django.setup(); from django.conf import settings as s; print(s.VSEE_SANDBOX_ENABLED, repr(s.VSEE_API_BASE_URL))"
 
 
-def _run(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+def _run(
+    code: str, *, argv: list[str] | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """Run Python (`-c code`, or `argv`) with only the given portal variables set."""
     base = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("VSEE_", "SANDBOX_", "DEBUG", "SECRET_KEY"))
     }
     base.update(env, DJANGO_SETTINGS_MODULE="portal.settings")
+    args = [sys.executable, *(argv or ["-c", code])]
     return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=base,
-        capture_output=True,
-        text=True,
-        timeout=60,
+        args, cwd=ROOT, env=base, capture_output=True, text=True, timeout=60
     )
 
 
