@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, TypedDict, Unpack
 from urllib.parse import quote
 
 import requests
@@ -109,6 +109,19 @@ def _error_for(
         status=status,
         request_id=request_id,
     )
+
+
+class IntakeFields(TypedDict, total=False):
+    """The intake fields VSee documents, plus our custom answers (sent as custom_<key>)."""
+
+    type: int | None
+    reason_for_visit: str | None
+    location: str | None
+    phone: str | None
+    provider_id: str | None
+    consultation: Mapping[str, Any] | None
+    attachments: list[str] | None
+    custom: Mapping[str, Any] | None
 
 
 @dataclass(frozen=True)
@@ -349,32 +362,11 @@ class VSeeClient:
     # --- intakes ----------------------------------------------------------------------------
 
     def intake_create(
-        self,
-        *,
-        token: str,
-        room_code: str,
-        type: int | None = None,
-        reason_for_visit: str | None = None,
-        location: str | None = None,
-        phone: str | None = None,
-        provider_id: str | None = None,
-        consultation: Mapping[str, Any] | None = None,
-        attachments: list[str] | None = None,
-        custom: Mapping[str, Any] | None = None,
+        self, *, token: str, room_code: str, **fields: Unpack[IntakeFields]
     ) -> Intake:
         """Create an intake and return it (id plus the echoed custom answers)."""
         # Reference: shared/vsee-api/intakes-and-visits-v3.txt §POST /intakes.
-        body = _intake_body(
-            room_code,
-            type,
-            reason_for_visit,
-            location,
-            phone,
-            provider_id,
-            consultation,
-            attachments,
-            custom,
-        )
+        body = _intake_body(room_code=room_code, **fields)
         data = self._request(
             "POST", "intakes", endpoint="intakes.create", token=token, json_body=body
         )
@@ -386,28 +378,11 @@ class VSeeClient:
         token: str,
         id: str,
         room_code: str | None = None,
-        type: int | None = None,
-        reason_for_visit: str | None = None,
-        location: str | None = None,
-        phone: str | None = None,
-        provider_id: str | None = None,
-        consultation: Mapping[str, Any] | None = None,
-        attachments: list[str] | None = None,
-        custom: Mapping[str, Any] | None = None,
+        **fields: Unpack[IntakeFields],
     ) -> Intake:
         """Update an existing intake in place (same id) and return it."""
         # Reference: shared/vsee-api/intakes-and-visits-v3.txt §POST /intakes/:id.
-        body = _intake_body(
-            room_code,
-            type,
-            reason_for_visit,
-            location,
-            phone,
-            provider_id,
-            consultation,
-            attachments,
-            custom,
-        )
+        body = _intake_body(room_code=room_code, **fields)
         data = self._request(
             "POST",
             f"intakes/{_seg(id)}",
@@ -651,35 +626,27 @@ def _compact(body: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _intake_body(
-    room_code: str | None,
-    type: int | None,
-    reason_for_visit: str | None,
-    location: str | None,
-    phone: str | None,
-    provider_id: str | None,
-    consultation: Mapping[str, Any] | None,
-    attachments: list[str] | None,
-    custom: Mapping[str, Any] | None,
+    room_code: str | None, **fields: Unpack[IntakeFields]
 ) -> dict[str, Any]:
+    consultation, attachments = fields.get("consultation"), fields.get("attachments")
     body = _compact(
         {
             "room_code": room_code,
-            "type": type,
-            "reason_for_visit": reason_for_visit,
-            "location": location,
-            "phone": phone,
-            "provider_id": provider_id,
+            "type": fields.get("type"),
+            "reason_for_visit": fields.get("reason_for_visit"),
+            "location": fields.get("location"),
+            "phone": fields.get("phone"),
+            "provider_id": fields.get("provider_id"),
             "consultation": dict(consultation) if consultation else None,
             # The list-of-ids form (seed: POST /intakes `attachments`); [] clears them.
             "attachments": list(attachments) if attachments is not None else None,
         }
     )
-    for key, value in (custom or {}).items():
+    for key, value in (fields.get("custom") or {}).items():
         # VSee stores any extra pair; ours are prefixed custom_ and sent as strings (beyond-the-seed §9).
         if isinstance(value, bool):
-            value = (
-                "true" if value else "false"
-            )  # VSee's own spelling (consent: "true")
+            # VSee's own spelling (consent: "true").
+            value = "true" if value else "false"
         elif isinstance(value, list | tuple):
             value = ", ".join(str(v) for v in value)
         body[f"custom_{key}"] = "" if value is None else str(value)

@@ -53,7 +53,7 @@ class TestAccountCode:
 
     def test_it_reads_headers_case_insensitively(self, client, seeded):
         response = client.get(
-            f"{API}/rooms/demo-room", HTTP_X_ACCOUNTCODE="demo-clinic"
+            f"{API}/rooms/demo-room", HTTP_X_ACCOUNTCODE=settings.SANDBOX_ACCOUNT_CODE
         )
         assert response.status_code == 200
 
@@ -98,7 +98,10 @@ class TestBodies:
             f"{API}/intakes",
             "{not json",
             content_type="application/json",
-            headers={"X-AccountCode": "demo-clinic", "X-ApiToken": ada_token},
+            headers={
+                "X-AccountCode": settings.SANDBOX_ACCOUNT_CODE,
+                "X-ApiToken": ada_token,
+            },
         )
         assert response.status_code == 400
         assert response.json()["message"] == "Invalid JSON body"
@@ -128,7 +131,9 @@ class TestSwitch:
         ],
     )
     def test_it_is_a_plain_404_when_the_sandbox_is_off(self, client, seeded, path):
-        response = client.get(path, headers={"X-AccountCode": "demo-clinic"})
+        response = client.get(
+            path, headers={"X-AccountCode": settings.SANDBOX_ACCOUNT_CODE}
+        )
         assert response.status_code == 404
         assert response["Content-Type"].startswith("text/html")
 
