@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from portal.sandbox.seed import seed_demo
-from portal.vsee.client import VSeeClient
+from portal.vsee.client import VSeeClient, shared_session
 from portal.vsee.schemas import SsoUser
 from portal.vsee.service import get_client
 
@@ -35,7 +35,7 @@ def _fresh_cache():
 
 
 @pytest.fixture
-def vsee_live(live_server, settings) -> str:
+def vsee_live(live_server, settings):
     """Point the portal's real client at the sandbox served over HTTP, with the demo loaded.
 
     This is the VSEE_API_BASE_URL swap: the code under test is the production path.
@@ -50,7 +50,9 @@ def vsee_live(live_server, settings) -> str:
     settings.VSEE_ROOM_CODE = "demo-room"
     settings.SANDBOX_FAULTS = []
     seed_demo()
-    return base
+    yield base
+    # Close kept-alive connections so the live server's request threads end with the test.
+    shared_session().close()
 
 
 @pytest.fixture
