@@ -166,6 +166,11 @@ VSEE_CONNECT_TIMEOUT = envfloat("VSEE_CONNECT_TIMEOUT", "3.05")
 VSEE_READ_TIMEOUT = envfloat("VSEE_READ_TIMEOUT", "10")
 VSEE_DEADLINE = envfloat("VSEE_DEADLINE", "15")
 VSEE_ROOM_CACHE_SECONDS = envint("VSEE_ROOM_CACHE_SECONDS", "60")
+# /readyz asks VSee with this much patience (seconds), so a probe never hangs a worker.
+VSEE_READY_TIMEOUT = envfloat("VSEE_READY_TIMEOUT", "2")
+
+# Key for the audit log's pseudonymous patient references (default: derived from SECRET_KEY).
+AUDIT_KEY = envsecret("AUDIT_KEY", "")
 
 # Fault injection for the sandbox, as a list of rules like the admin's (see portal/sandbox/faults.py).
 # Example: [{"endpoint": "visits.create", "error_rate": 1.0, "status": 503}]

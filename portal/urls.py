@@ -6,5 +6,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sandbox/", include("portal.sandbox.urls")),
+    path("", include("portal.clinic.urls")),
     path("", include("portal.booking.urls")),
 ]

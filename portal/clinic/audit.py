@@ -1,0 +1,55 @@
+"""The audit trail: what patients did and what failed upstream, with no PHI."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.utils.crypto import salted_hmac
+
+from portal.clinic.models import AuditEvent
+
+log = logging.getLogger(__name__)
+
+Action = AuditEvent.Action
+Outcome = AuditEvent.Outcome
+
+
+def patient_ref(member_id: str) -> str:
+    """Return a pseudonymous, stable reference for a VSee member id (a keyed hash)."""
+    if not member_id:
+        return ""
+    key = settings.AUDIT_KEY or settings.SECRET_KEY
+    return salted_hmac(
+        "portal.audit.patient", str(member_id), secret=key, algorithm="sha256"
+    ).hexdigest()[:32]
+
+
+def record(
+    action: str,
+    *,
+    outcome: str = Outcome.SUCCESS,
+    member_id: str = "",
+    room_code: str = "",
+    visit_id: str = "",
+    visit_kind: str = "",
+    detail: str = "",
+) -> AuditEvent:
+    """Store one audit event. `detail` is for error classes, statuses and request ids only."""
+    event = AuditEvent.objects.create(
+        action=action,
+        outcome=outcome,
+        patient_ref=patient_ref(member_id),
+        room_code=room_code[:64],
+        visit_id=str(visit_id)[:64],
+        visit_kind=visit_kind[:16],
+        detail=detail[:200],
+    )
+    log.info(
+        "audit %s %s room=%s visit=%s",
+        action,
+        outcome,
+        room_code or "-",
+        visit_id or "-",
+    )
+    return event

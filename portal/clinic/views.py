@@ -1,0 +1,56 @@
+"""Operations endpoints for load balancers and uptime checks. No PHI, no credentials."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from portal.vsee.errors import VSeeError
+from portal.vsee.service import get_client
+
+log = logging.getLogger(__name__)
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except Exception:  # any database failure means "not healthy", whatever its class
+        log.exception("health check: database unavailable")
+        return False
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Return 200 while the process and its database are up."""
+    if not _database_ok():
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "up"})
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Return 200 when the database is up and VSee answers, within a short timeout."""
+    if not _database_ok():
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    client = get_client()
+    client.timeout = (settings.VSEE_READY_TIMEOUT, settings.VSEE_READY_TIMEOUT)
+    client.deadline = settings.VSEE_READY_TIMEOUT
+    try:
+        # A public read: proves VSee is reachable and the room exists, without a patient.
+        client.room_get(code=settings.VSEE_ROOM_CODE)
+    except VSeeError as exc:
+        log.warning("readiness check: %s", exc)
+        return JsonResponse(
+            {"status": "unavailable", "database": "up", "vsee": type(exc).__name__},
+            status=503,
+        )
+    return JsonResponse({"status": "ok", "database": "up", "vsee": "up"})
