@@ -171,6 +171,10 @@ VSEE_READY_TIMEOUT = envfloat("VSEE_READY_TIMEOUT", "2")
 
 # Key for the audit log's pseudonymous patient references (default: derived from SECRET_KEY).
 AUDIT_KEY = envsecret("AUDIT_KEY", "")
+# After a hand-off secret is rotated, the old one keeps working this long.
+HANDOFF_SECRET_GRACE_HOURS = envint("HANDOFF_SECRET_GRACE_HOURS", "24")
+# Messages can carry a freshly generated secret: keep them server-side, not in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Fault injection for the sandbox, as a list of rules like the admin's (see portal/sandbox/faults.py).
 # Example: [{"endpoint": "visits.create", "error_rate": 1.0, "status": 503}]

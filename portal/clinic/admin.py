@@ -3,10 +3,13 @@ from __future__ import annotations
 import csv
 from typing import Any
 
-from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
 
-from portal.clinic.models import AuditEvent
+from portal.clinic.models import AuditEvent, EmbeddingSettings, HandoffSecret
 
 CSV_FIELDS = [
     "at",
@@ -62,3 +65,62 @@ class AuditEventAdmin(admin.ModelAdmin):
                 ]
             )
         return response
+
+
+@admin.register(EmbeddingSettings)
+class EmbeddingSettingsAdmin(admin.ModelAdmin):
+    """One row: the sites that may frame the portal, and the hand-off secret."""
+
+    fields = ["allowed_origins"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not EmbeddingSettings.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: Any = None
+    ) -> HttpResponse:
+        # A list of one is noise: go straight to the settings.
+        obj = EmbeddingSettings.load()
+        return HttpResponseRedirect(
+            reverse("admin:clinic_embeddingsettings_change", args=[obj.pk])
+        )
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: Any = None,
+    ) -> HttpResponse:
+        extra = {
+            "secrets": HandoffSecret.objects.all()[:5],
+            "grace_hours": settings.HANDOFF_SECRET_GRACE_HOURS,
+        }
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), **extra}
+        )
+
+    def get_urls(self) -> list:
+        rotate = self.admin_site.admin_view(require_POST(self.rotate_secret))
+        return [
+            path("rotate-secret/", rotate, name="clinic_embeddingsettings_rotate"),
+            *super().get_urls(),
+        ]
+
+    def rotate_secret(self, request: HttpRequest) -> HttpResponse:
+        obj = EmbeddingSettings.load()
+        if not self.has_change_permission(request, obj):
+            return HttpResponse(status=403)
+        raw = HandoffSecret.rotate()
+        # Shown once, through server-side message storage; never stored anywhere it can be re-read.
+        messages.warning(
+            request,
+            f"New hand-off secret: {raw} — copy it into your website's configuration now; it will not be shown again. "
+            f"The previous secret keeps working for {settings.HANDOFF_SECRET_GRACE_HOURS} hours.",
+        )
+        return HttpResponseRedirect(
+            reverse("admin:clinic_embeddingsettings_change", args=[obj.pk])
+        )

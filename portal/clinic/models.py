@@ -3,6 +3,11 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+# Embedding's models live beside their helpers; importing them here registers them.
+from portal.clinic.embedding import EmbeddingSettings, HandoffSecret
+
+__all__ = ["AuditEvent", "EmbeddingSettings", "HandoffSecret"]
+
 
 class AuditEvent(models.Model):
     """One patient action or upstream failure. Never names, birth dates, answers or file names."""
