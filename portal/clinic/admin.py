@@ -3,13 +3,16 @@ from __future__ import annotations
 import csv
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from portal.clinic.models import AuditEvent, EmbeddingSettings, HandoffSecret
+from portal.clinic.branding import MAX_LOGO_BYTES, logo_content_type
+from portal.clinic.models import AuditEvent, Branding, EmbeddingSettings, HandoffSecret
 
 CSV_FIELDS = [
     "at",
@@ -124,3 +127,86 @@ class EmbeddingSettingsAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(
             reverse("admin:clinic_embeddingsettings_change", args=[obj.pk])
         )
+
+
+def _https_urls(field: Any, **kwargs: Any) -> Any:
+    # Links typed without a scheme become https:// (Django 6's default, chosen now).
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
+class BrandingForm(forms.ModelForm):
+    logo_upload = forms.FileField(
+        label="Logo",
+        required=False,
+        help_text="PNG or JPEG, up to 512 KB. Shown at the top of every page.",
+    )
+    remove_logo = forms.BooleanField(
+        required=False, help_text="Show the clinic name instead of a logo."
+    )
+
+    class Meta:
+        model = Branding
+        formfield_callback = _https_urls
+        fields = [
+            "clinic_name",
+            "primary_colour",
+            "support_phone",
+            "support_email",
+            "privacy_url",
+            "terms_url",
+        ]
+
+    def clean_logo_upload(self) -> tuple[bytes, str] | None:
+        upload = self.cleaned_data.get("logo_upload")
+        if not upload:
+            return None
+        if upload.size > MAX_LOGO_BYTES:
+            raise forms.ValidationError(
+                f"The logo is {upload.size // 1024} KB; the limit is {MAX_LOGO_BYTES // 1024} KB."
+            )
+        data = upload.read()
+        return data, logo_content_type(data)
+
+
+@admin.register(Branding)
+class BrandingAdmin(admin.ModelAdmin):
+    """One row: how every patient page looks."""
+
+    form = BrandingForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fields = [
+        "clinic_name",
+        "primary_colour",
+        "logo_upload",
+        "remove_logo",
+        "support_phone",
+        "support_email",
+        "privacy_url",
+        "terms_url",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not Branding.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: Any = None
+    ) -> HttpResponse:
+        obj = Branding.load()
+        return HttpResponseRedirect(
+            reverse("admin:clinic_branding_change", args=[obj.pk])
+        )
+
+    def save_model(
+        self, request: HttpRequest, obj: Branding, form: BrandingForm, change: bool
+    ) -> None:
+        upload = form.cleaned_data.get("logo_upload")
+        if upload:
+            obj.logo, obj.logo_content_type = upload
+        elif form.cleaned_data.get("remove_logo"):
+            obj.logo, obj.logo_content_type = None, ""
+        super().save_model(request, obj, form, change)

@@ -3,10 +3,11 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-# Embedding's models live beside their helpers; importing them here registers them.
+# Branding's and embedding's models live beside their helpers; importing them here registers them.
+from portal.clinic.branding import Branding
 from portal.clinic.embedding import EmbeddingSettings, HandoffSecret
 
-__all__ = ["AuditEvent", "EmbeddingSettings", "HandoffSecret"]
+__all__ = ["AuditEvent", "Branding", "EmbeddingSettings", "HandoffSecret"]
 
 
 class AuditEvent(models.Model):

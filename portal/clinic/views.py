@@ -6,10 +6,11 @@ import logging
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from portal.clinic.branding import Branding
 from portal.vsee.errors import VSeeError
 from portal.vsee.service import get_client
 
@@ -54,3 +55,17 @@ def readyz(request: HttpRequest) -> JsonResponse:
             status=503,
         )
     return JsonResponse({"status": "ok", "database": "up", "vsee": "up"})
+
+
+@require_GET
+def logo(request: HttpRequest) -> HttpResponse:
+    """Serve the clinic's logo from the database; the ?v= in its URL changes with it."""
+    branding = Branding.objects.filter(pk=1).first()
+    if not branding or not branding.logo:
+        raise Http404
+    response = HttpResponse(
+        bytes(branding.logo), content_type=branding.logo_content_type
+    )
+    response["Cache-Control"] = "public, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

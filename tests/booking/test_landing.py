@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from portal.sandbox.models import SandboxRoom
 
 
@@ -73,6 +75,7 @@ class TestLanding:
         assert client.get("/").status_code == 200
 
 
+@pytest.mark.django_db
 class TestLandingAgainstAnotherServer:
     def test_it_talks_to_whatever_vsee_api_base_url_names(self, client, settings):
         import responses
