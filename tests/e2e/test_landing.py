@@ -36,3 +36,24 @@ class TestLandingInTheBrowser:
         skip = page.get_by_role("link", name="Skip to main content")
         assert skip.evaluate("el => el === document.activeElement")
         assert skip.is_visible()
+
+    def test_it_stays_accessible_with_the_clinic_s_branding(
+        self, page, live_server, vsee_live
+    ):
+        from portal.clinic.branding import Branding
+
+        Branding.objects.update_or_create(
+            pk=1,
+            defaults={
+                "clinic_name": "Sunrise Clinic",
+                "primary_colour": "#1a4d2e",
+                "support_phone": "555-0100",
+                "support_email": "help@sunrise.example",
+                "privacy_url": "https://sunrise.example/privacy",
+                "terms_url": "https://sunrise.example/terms",
+            },
+        )
+        page.goto(live_server.url + "/")
+        assert page.locator(".site-header").inner_text().strip() == "Sunrise Clinic"
+        assert page.get_by_role("link", name="Privacy policy").is_visible()
+        assert_accessible(page)
