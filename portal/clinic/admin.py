@@ -70,14 +70,11 @@ class AuditEventAdmin(admin.ModelAdmin):
         return response
 
 
-@admin.register(EmbeddingSettings)
-class EmbeddingSettingsAdmin(admin.ModelAdmin):
-    """One row: the sites that may frame the portal, and the hand-off secret."""
-
-    fields = ["allowed_origins"]
+class SingletonAdmin(admin.ModelAdmin):
+    """Admin for a one-row settings model (with a `load()` classmethod): no list, no delete."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return not EmbeddingSettings.objects.exists()
+        return not self.model.objects.exists()
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -86,10 +83,18 @@ class EmbeddingSettingsAdmin(admin.ModelAdmin):
         self, request: HttpRequest, extra_context: Any = None
     ) -> HttpResponse:
         # A list of one is noise: go straight to the settings.
-        obj = EmbeddingSettings.load()
+        obj = self.model.load()
+        opts = self.model._meta
         return HttpResponseRedirect(
-            reverse("admin:clinic_embeddingsettings_change", args=[obj.pk])
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
         )
+
+
+@admin.register(EmbeddingSettings)
+class EmbeddingSettingsAdmin(SingletonAdmin):
+    """One row: the sites that may frame the portal, and the hand-off secret."""
+
+    fields = ["allowed_origins"]
 
     def change_view(
         self,
@@ -171,7 +176,7 @@ class BrandingForm(forms.ModelForm):
 
 
 @admin.register(Branding)
-class BrandingAdmin(admin.ModelAdmin):
+class BrandingAdmin(SingletonAdmin):
     """One row: how every patient page looks."""
 
     form = BrandingForm
@@ -186,20 +191,6 @@ class BrandingAdmin(admin.ModelAdmin):
         "privacy_url",
         "terms_url",
     ]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return not Branding.objects.exists()
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def changelist_view(
-        self, request: HttpRequest, extra_context: Any = None
-    ) -> HttpResponse:
-        obj = Branding.load()
-        return HttpResponseRedirect(
-            reverse("admin:clinic_branding_change", args=[obj.pk])
-        )
 
     def save_model(
         self, request: HttpRequest, obj: Branding, form: BrandingForm, change: bool
