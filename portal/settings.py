@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "portal.sandbox",
     "portal.clinic",
     "portal.booking",
+    "portal.patients",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +61,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.clinic.context_processors.branding",
+                "portal.patients.context_processors.patient",
             ],
         },
     },
@@ -159,7 +161,6 @@ VSEE_CLINIC_URL = env(
     "VSEE_CLINIC_URL",
     f"http://127.0.0.1:{PORT}/sandbox/clinic/" if VSEE_SANDBOX_ENABLED else "",
 )
-VSEE_ROOM_CODE = env("VSEE_ROOM_CODE", "demo-room" if VSEE_SANDBOX_ENABLED else "")
 
 # Every call has a connect timeout, a per-read timeout and an overall deadline: a sync
 # worker stuck on a slow upstream is a worker no patient can use.
@@ -174,6 +175,37 @@ VSEE_READY_TIMEOUT = envfloat("VSEE_READY_TIMEOUT", "2")
 AUDIT_KEY = envsecret("AUDIT_KEY", "")
 # After a hand-off secret is rotated, the old one keeps working this long.
 HANDOFF_SECRET_GRACE_HOURS = envint("HANDOFF_SECRET_GRACE_HOURS", "24")
+# Keys the VSee patient code derived from a signed-in email. It must never change: a new key
+# would map every returning patient to a new, empty VSee patient. Default: from SECRET_KEY.
+PATIENT_CODE_KEY = envsecret("PATIENT_CODE_KEY", "")
+if not PATIENT_CODE_KEY and not DEBUG:
+    raise ImproperlyConfigured(
+        "PATIENT_CODE_KEY must be set when DEBUG is False (and never changed)"
+    )
+
+# Email one-time codes: how long a code lives, how many tries it gets, and how many codes
+# one email address or one IP address may ask for in SIGN_IN_CODE_WINDOW_MINUTES.
+SIGN_IN_CODE_MINUTES = envint("SIGN_IN_CODE_MINUTES", "10")
+SIGN_IN_CODE_TRIES = envint("SIGN_IN_CODE_TRIES", "5")
+SIGN_IN_CODES_PER_EMAIL = envint("SIGN_IN_CODES_PER_EMAIL", "3")
+SIGN_IN_CODES_PER_IP = envint("SIGN_IN_CODES_PER_IP", "10")
+SIGN_IN_CODE_WINDOW_MINUTES = envint("SIGN_IN_CODE_WINDOW_MINUTES", "15")
+
+# Email: printed to the console in the local run; SMTP from the environment in production.
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "587")
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "True")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "10")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "portal@localhost")
+
 # Messages can carry a freshly generated secret: keep them server-side, not in a cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sandbox/", include("portal.sandbox.urls")),
     path("", include("portal.clinic.urls")),
+    path("", include("portal.patients.urls")),
     path("", include("portal.booking.urls")),
 ]

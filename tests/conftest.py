@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
+from portal.clinic.demo import load_demo_configuration
 from portal.sandbox.seed import seed_demo
 from portal.vsee.client import VSeeClient, shared_session
 from portal.vsee.schemas import SsoUser
@@ -36,7 +37,7 @@ def _fresh_cache():
 
 @pytest.fixture
 def vsee_live(live_server, settings):
-    """Point the portal's real client at the sandbox served over HTTP, with the demo loaded.
+    """Point the portal's real client at the sandbox over HTTP, with the demo (and its room) loaded.
 
     This is the VSEE_API_BASE_URL swap: the code under test is the production path.
     """
@@ -47,9 +48,9 @@ def vsee_live(live_server, settings):
     settings.VSEE_API_KEY = settings.SANDBOX_API_KEY
     settings.VSEE_API_SECRET = settings.SANDBOX_API_SECRET
     settings.VSEE_CLINIC_URL = f"{live_server.url}/sandbox/clinic/"
-    settings.VSEE_ROOM_CODE = "demo-room"
     settings.SANDBOX_FAULTS = []
     seed_demo()
+    load_demo_configuration()
     yield base
     # Close kept-alive connections so the live server's request threads end with the test.
     shared_session().close()
@@ -79,3 +80,16 @@ def guest(vsee) -> SsoUser:
     return vsee.user_sso(
         type=600, first_name="Grace", last_name="Guest", dob="1970-01-01"
     )
+
+
+@pytest.fixture
+def patient_client(client, vsee_live, mailoutbox):
+    """A browser session signed in as Ada the real way: email, code, VSee SSO."""
+    import re
+
+    details = {**{k: ADA[k] for k in ("first_name", "last_name", "dob")}}
+    details["email"] = ADA["email"]
+    assert client.post("/sign-in/", details).status_code == 302
+    code = re.search(r"\b(\d{6})\b", mailoutbox[-1].body).group(1)
+    assert client.post("/sign-in/code/", {"code": code}).status_code == 302
+    return client

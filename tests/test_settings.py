@@ -18,7 +18,9 @@ def _run(
     base = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("VSEE_", "SANDBOX_", "DEBUG", "SECRET_KEY"))
+        if not k.startswith(
+            ("VSEE_", "SANDBOX_", "DEBUG", "SECRET_KEY", "PATIENT_CODE")
+        )
     }
     base.update(env, DJANGO_SETTINGS_MODULE="portal.settings")
     args = [sys.executable, *(argv or ["-c", code])]
@@ -33,12 +35,18 @@ class TestSettingsFromTheEnvironment:
         assert result.stdout.strip() == "True 'http://127.0.0.1:8000/sandbox/api_v3'"
 
     def test_it_keeps_the_sandbox_off_when_debug_is_off(self):
-        result = _run(PROBE, DEBUG="False", SECRET_KEY="x" * 50)
+        result = _run(
+            PROBE, DEBUG="False", SECRET_KEY="x" * 50, PATIENT_CODE_KEY="p" * 40
+        )
         assert result.stdout.strip() == "False ''"
 
     def test_it_turns_the_sandbox_on_with_debug_off_only_when_asked(self):
         result = _run(
-            PROBE, DEBUG="False", SECRET_KEY="x" * 50, VSEE_SANDBOX_ENABLED="True"
+            PROBE,
+            DEBUG="False",
+            SECRET_KEY="x" * 50,
+            PATIENT_CODE_KEY="p" * 40,
+            VSEE_SANDBOX_ENABLED="True",
         )
         assert result.stdout.startswith("True")
 
@@ -51,6 +59,12 @@ class TestSettingsFromTheEnvironment:
         assert result.returncode != 0
         assert "SECRET_KEY must be set" in result.stderr
 
+    def test_it_refuses_to_start_without_a_patient_code_key_when_debug_is_off(self):
+        # Changing it later would lose every patient's history, so no silent default.
+        result = _run(PROBE, DEBUG="False", SECRET_KEY="x" * 50)
+        assert result.returncode != 0
+        assert "PATIENT_CODE_KEY must be set" in result.stderr
+
     def test_it_refuses_a_boolean_it_cannot_read(self):
         result = _run(PROBE, DEBUG="maybe")
         assert "DEBUG must be True or False" in result.stderr
@@ -61,6 +75,7 @@ class TestSettingsFromTheEnvironment:
             argv=["manage.py", "check"],
             DEBUG="False",
             SECRET_KEY="x" * 50,
+            PATIENT_CODE_KEY="p" * 40,
             ALLOWED_HOSTS="x",
         )
         assert result.returncode != 0

@@ -4,39 +4,45 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portal.vsee.schemas import Room
+from portal.clinic.rooms import Room
+from portal.vsee.schemas import Room as VSeeRoom
 
 
 @dataclass(frozen=True)
 class VisitOption:
-    key: str  # walkin, appointment, econsult
+    key: str  # walkin, appointment, econsult: VisitOption values in portal.clinic.rooms
     title: str
     explanation: str
     available: bool
     unavailable_reason: str = ""
 
 
-def visit_options(room: Room) -> list[VisitOption]:
-    """Return the options to show for a room, in the order a patient thinks of them."""
-    closed = room.is_closed
-    return [
+def visit_options(room: Room, vsee_room: VSeeRoom) -> list[VisitOption]:
+    """Return the options the clinic offers in a room, marked with whether they work now.
+
+    An option is shown only when the clinic offers it; it works only when VSee agrees
+    (switched on there, open for walk-ins, consultation types to book).
+    """
+    closed = vsee_room.is_closed
+    options = [
         VisitOption(
             key="walkin",
             title="See a doctor now",
             explanation="Join a video visit with the next available provider.",
-            available=room.walkin_enabled and not closed,
+            available=vsee_room.walkin_enabled and not closed,
             unavailable_reason="Not available while the clinic is closed."
             if closed
-            else "",
+            else "Not available online right now.",
         ),
         VisitOption(
             key="appointment",
             title="Book a time",
             explanation="Choose a day and time for a video visit that suits you.",
-            available=room.appointment_enabled and bool(room.consultations),
+            available=vsee_room.appointment_enabled
+            and bool(room.consultations(vsee_room)),
+            unavailable_reason="No times can be booked online right now.",
         ),
-        # VSee has no e-consult switch on rooms (beyond-the-seed §4 "Not found"); until the
-        # clinic's own configuration says otherwise, a room offers it.
+        # VSee has no e-consult switch on rooms (beyond-the-seed §4), so the clinic's is the one.
         VisitOption(
             key="econsult",
             title="Send a question",
@@ -44,3 +50,4 @@ def visit_options(room: Room) -> list[VisitOption]:
             available=True,
         ),
     ]
+    return [option for option in options if room.offers(option.key)]

@@ -1,9 +1,26 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, register_converter
 
 from portal.booking import views
 
+
+class VisitOptionConverter:
+    """Only the three visit options match, so anything else is an ordinary 404."""
+
+    regex = "walkin|appointment|econsult"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(VisitOptionConverter, "option")
+
 urlpatterns = [
     path("", views.landing, name="landing"),
+    path("rooms/<str:code>/", views.room_page, name="room"),
+    path("rooms/<str:code>/<option:option>/", views.intake, name="intake"),
 ]

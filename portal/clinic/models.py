@@ -6,8 +6,17 @@ from django.utils import timezone
 # Branding's and embedding's models live beside their helpers; importing them here registers them.
 from portal.clinic.branding import Branding
 from portal.clinic.embedding import EmbeddingSettings, HandoffSecret
+from portal.clinic.questions import IntakeQuestion
+from portal.clinic.rooms import Room
 
-__all__ = ["AuditEvent", "Branding", "EmbeddingSettings", "HandoffSecret"]
+__all__ = [
+    "AuditEvent",
+    "Branding",
+    "EmbeddingSettings",
+    "HandoffSecret",
+    "IntakeQuestion",
+    "Room",
+]
 
 
 class AuditEvent(models.Model):

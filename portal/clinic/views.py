@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal.clinic.branding import Branding
+from portal.clinic.rooms import Room
 from portal.vsee.errors import VSeeError
 from portal.vsee.service import get_client
 
@@ -42,12 +43,18 @@ def readyz(request: HttpRequest) -> JsonResponse:
     """Return 200 when the database is up and VSee answers, within a short timeout."""
     if not _database_ok():
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    room = Room.objects.offered().first()
+    if room is None:
+        return JsonResponse(
+            {"status": "unavailable", "database": "up", "vsee": "no room configured"},
+            status=503,
+        )
     client = get_client()
     client.timeout = (settings.VSEE_READY_TIMEOUT, settings.VSEE_READY_TIMEOUT)
     client.deadline = settings.VSEE_READY_TIMEOUT
     try:
         # A public read: proves VSee is reachable and the room exists, without a patient.
-        client.room_get(code=settings.VSEE_ROOM_CODE)
+        client.room_get(code=room.code)
     except VSeeError as exc:
         log.warning("readiness check: %s", exc)
         return JsonResponse(

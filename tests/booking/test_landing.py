@@ -4,31 +4,69 @@ import time
 
 import pytest
 
+from portal.clinic.rooms import Room
 from portal.sandbox.models import SandboxRoom
 
 
-class TestLanding:
+def _second_room(code: str = "derm-room", name: str = "Dermatology") -> Room:
+    """A second VSee room in the sandbox, configured in the portal."""
+    demo = SandboxRoom.objects.get(code="demo-room")
+    demo.pk = None
+    demo.code, demo.name = code, name
+    demo.save()
+    return Room.objects.create(
+        code=code, display_name=name, position=1, consultation_ids=[]
+    )
+
+
+class TestOneRoom:
     def test_it_shows_the_room_and_its_visit_options(self, client, vsee_live):
         r = client.get("/")
         assert r.status_code == 200
         page = r.content.decode()
-        assert "Demo Clinic" in page
+        assert "Demo Clinic — online visits" in page
         assert "If this is an emergency, call 911." in page
+        assert "Tell us what&#x27;s going on" in page
         for title in ("See a doctor now", "Book a time", "Send a question"):
             assert title in page
+
+    def test_it_offers_only_what_the_clinic_switched_on(self, client, vsee_live):
+        Room.objects.filter(code="demo-room").update(offers_econsult=False)
+        page = client.get("/").content.decode()
+        assert 'data-option="walkin"' in page
+        assert "Send a question" not in page
+
+    def test_admin_changes_reach_the_next_patient_without_a_restart(
+        self, client, vsee_live
+    ):
+        client.get("/")
+        Room.objects.filter(code="demo-room").update(
+            welcome_text="Flu shots are in.", emergency_notice="Call 999."
+        )
+        page = client.get("/").content.decode()
+        assert "Flu shots are in." in page
+        assert "Call 999." in page
 
     def test_it_follows_what_vsee_says_the_room_offers(self, client, vsee_live):
         SandboxRoom.objects.filter(code="demo-room").update(appointment_enabled=False)
         page = client.get("/").content.decode()
-        assert "See a doctor now" in page
-        assert "Book a time" not in page
+        assert 'data-option="walkin"' in page
+        assert 'data-option="appointment"' not in page
+        assert "Book a time: No times can be booked online right now." in page
 
-    def test_it_explains_walk_ins_are_off_while_the_room_is_closed(
+    def test_it_offers_no_booking_when_none_of_the_chosen_types_remain(
+        self, client, vsee_live
+    ):
+        Room.objects.filter(code="demo-room").update(consultation_ids=["no-such"])
+        page = client.get("/").content.decode()
+        assert 'data-option="appointment"' not in page
+
+    def test_it_shows_the_clinic_s_closed_message_and_no_walk_ins(
         self, client, vsee_live
     ):
         SandboxRoom.objects.filter(code="demo-room").update(is_closed=True)
         page = client.get("/").content.decode()
-        assert "We are closed right now" in page
+        assert "We&#x27;re closed right now." in page
         assert 'data-option="walkin"' not in page
         assert "Not available while the clinic is closed." in page
         assert 'data-option="appointment"' in page
@@ -53,10 +91,18 @@ class TestLanding:
         # Let the sandbox's hung thread answer before the test database goes away.
         time.sleep(settings.SANDBOX_HANG_SECONDS)
 
-    def test_it_says_online_visits_are_not_set_up_for_an_unknown_room(
-        self, client, vsee_live, settings
+    def test_it_says_online_visits_are_not_set_up_for_a_code_vsee_does_not_know(
+        self, client, vsee_live
     ):
-        settings.VSEE_ROOM_CODE = "no-such-room"
+        Room.objects.filter(code="demo-room").update(code="no-such-room")
+        r = client.get("/")
+        assert r.status_code == 503
+        assert "not set up correctly" in r.content.decode()
+
+    def test_it_says_online_visits_are_not_set_up_when_no_room_is_active(
+        self, client, vsee_live
+    ):
+        Room.objects.update(active=False)
         r = client.get("/")
         assert r.status_code == 503
         assert "not set up correctly" in r.content.decode()
@@ -75,6 +121,52 @@ class TestLanding:
         assert client.get("/").status_code == 200
 
 
+class TestSeveralRooms:
+    def test_the_patient_picks_a_room_first(self, client, vsee_live):
+        _second_room()
+        page = client.get("/").content.decode()
+        assert "What do you need help with?" in page
+        assert 'href="/rooms/demo-room/"' in page
+        assert 'href="/rooms/derm-room/"' in page
+        assert 'data-option="walkin"' not in page
+
+    def test_each_room_has_its_own_page_with_a_way_back(self, client, vsee_live):
+        _second_room()
+        page = client.get("/rooms/derm-room/").content.decode()
+        assert "<h1>Dermatology</h1>" in page
+        assert 'href="/"' in page and "All services" in page
+
+    def test_a_link_or_embed_can_name_the_room(self, client, vsee_live):
+        _second_room()
+        r = client.get("/?room=derm-room")
+        assert r.status_code == 302
+        assert r["Location"] == "/rooms/derm-room/"
+
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/rooms/no-such-room/",
+            "/?room=../admin/",
+            "/?room=" + "x" * 300,
+        ],
+    )
+    def test_an_unknown_room_gets_a_page_listing_the_real_ones(
+        self, client, vsee_live, path
+    ):
+        r = client.get(path, follow=True)
+        assert r.status_code == 404
+        page = r.content.decode()
+        assert "We couldn't find that service" in page
+        assert 'href="/rooms/demo-room/"' in page
+
+    def test_an_inactive_room_is_not_offered(self, client, vsee_live):
+        _second_room()
+        Room.objects.filter(code="derm-room").update(active=False)
+        assert client.get("/rooms/derm-room/").status_code == 404
+        # With one room left, the patient goes straight to it.
+        assert 'data-option="walkin"' in client.get("/").content.decode()
+
+
 @pytest.mark.django_db
 class TestLandingAgainstAnotherServer:
     def test_it_talks_to_whatever_vsee_api_base_url_names(self, client, settings):
@@ -83,9 +175,10 @@ class TestLandingAgainstAnotherServer:
         from tests.fixtures import load_fixture
 
         settings.VSEE_API_BASE_URL = "https://api-acme.vsee.example/api_v3"
-        settings.VSEE_ROOM_CODE = "k7p2q"
+        Room.objects.create(code="k7p2q", display_name="Acme urgent care")
         room = load_fixture("rooms_get__ok")
         with responses.RequestsMock() as rsps:
             rsps.get("https://api-acme.vsee.example/api_v3/rooms/k7p2q", json=room)
             page = client.get("/").content.decode()
-        assert room["data"]["name"] in page
+        assert "Acme urgent care" in page
+        assert room["data"]["name"] in page  # the clinic name in the header

@@ -6,6 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from portal.clinic.questions import IntakeQuestion
+from portal.clinic.rooms import Room
 from portal.sandbox.models import SandboxRoom
 
 
@@ -34,3 +36,22 @@ class TestDemoCommand:
         settings.VSEE_SANDBOX_ENABLED = False
         with pytest.raises(CommandError, match="sandbox"):
             self._run()
+
+    def test_it_loads_the_demo_room_and_its_questions(self):
+        self._run()
+        room = Room.objects.get(code="demo-room")
+        assert room.active and room.offers_walkin and room.allow_guests
+        keys = set(IntakeQuestion.objects.values_list("key", flat=True))
+        assert {"allergies", "insurance", "seen_before"} <= keys
+        assert IntakeQuestion.objects.get(key="allergies").room is None  # shared
+
+    def test_running_it_again_puts_the_demo_back_and_leaves_other_rooms_alone(self):
+        self._run()
+        Room.objects.filter(code="demo-room").update(display_name="Renamed")
+        IntakeQuestion.objects.filter(key="insurance").update(active=False)
+        Room.objects.create(code="derm-room", display_name="Dermatology")
+        self._run()
+        assert Room.objects.get(code="demo-room").display_name.startswith("Demo Clinic")
+        assert IntakeQuestion.objects.get(key="insurance").active
+        assert Room.objects.filter(code="derm-room").exists()
+        assert IntakeQuestion.objects.filter(key="insurance").count() == 1

@@ -51,6 +51,14 @@ class TestReadyz:
             1.0
         )  # let the hung sandbox thread finish before the test database goes
 
+    def test_it_is_not_ready_without_an_active_room(self, client, vsee_live):
+        from portal.clinic.rooms import Room
+
+        Room.objects.update(active=False)
+        r = client.get("/readyz")
+        assert r.status_code == 503
+        assert r.json()["vsee"] == "no room configured"
+
     def test_it_never_shows_credentials(self, client, vsee_live, settings):
         body = client.get("/readyz").content.decode()
         assert (

@@ -12,7 +12,10 @@ class TestLandingInTheBrowser:
         self, page, live_server, vsee_live
     ):
         page.goto(live_server.url + "/")
-        assert page.get_by_role("heading", level=1).inner_text() == "Demo Clinic"
+        assert (
+            page.get_by_role("heading", level=1).inner_text()
+            == "Demo Clinic — online visits"
+        )
         options = page.get_by_role("list", name="Visit options")
         assert options.get_by_role("heading", name="See a doctor now").is_visible()
         assert options.get_by_role("heading", name="Book a time").is_visible()

@@ -10,18 +10,23 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from portal.clinic.demo import load_demo_configuration
 from portal.sandbox.seed import seed_demo
 
 
 class Command(BaseCommand):
-    help = "Load (or refresh) the sandbox demo data and print a working admin login."
+    help = (
+        "Load (or refresh) the sandbox demo data and the demo clinic configuration, "
+        "and print a working admin login."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.VSEE_SANDBOX_ENABLED:
             raise CommandError(
                 "The demo lives in the VSee sandbox, which is off (VSEE_SANDBOX_ENABLED=False)."
             )
-        seeded = seed_demo()
+        seed_demo()
+        room = load_demo_configuration()
         # A fresh password each run unless one is given: nothing guessable on a shared machine.
         password = os.getenv("DEMO_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
         User = get_user_model()
@@ -36,7 +41,7 @@ class Command(BaseCommand):
             "\n".join(
                 [
                     "",
-                    f"Demo room {seeded.get('room_code', settings.VSEE_ROOM_CODE)!r} is ready in the sandbox.",
+                    f"Demo room {room.code!r} ({room.display_name}) is ready in the sandbox.",
                     f"  Portal:  http://127.0.0.1:{port}/",
                     f"  Admin:   http://127.0.0.1:{port}/admin/",
                     "  Login:   admin",

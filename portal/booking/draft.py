@@ -1,0 +1,64 @@
+"""The patient's notebook: the visit being prepared, kept in the server-side session.
+
+Back, refresh, a second tab, a failed VSee call or signing in again never lose it, and
+the ids in it (intake, files, visit) stop a retry from creating a second of anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.contrib.sessions.backends.base import SessionBase
+
+DRAFT_KEY = "booking.draft"
+
+
+@dataclass
+class Draft:
+    room_code: str
+    option: str
+    answers: dict[str, Any] = field(default_factory=dict)
+    intake_id: str = ""
+    file_ids: list[str] = field(default_factory=list)
+    consultation_id: str = ""
+    slot_start: int | None = None
+    slot_end: int | None = None
+    provider_id: str = ""
+    visit_id: str = ""
+
+
+def load_draft(session: SessionBase) -> Draft | None:
+    raw = session.get(DRAFT_KEY)
+    return Draft(**raw) if raw else None
+
+
+def save_draft(session: SessionBase, draft: Draft) -> None:
+    session[DRAFT_KEY] = asdict(draft)
+
+
+def clear_draft(session: SessionBase) -> None:
+    session.pop(DRAFT_KEY, None)
+
+
+def draft_for(session: SessionBase, room_code: str, option: str) -> Draft:
+    """Return the draft for this room and option, carrying over what still applies.
+
+    Answers carry over everywhere (the same question means the same thing). An intake
+    belongs to one room in VSee, so a different room starts a new one; a different option
+    keeps the intake and updates it. A slot belongs to one booking.
+    """
+    draft = load_draft(session)
+    if draft is None:
+        draft = Draft(room_code=room_code, option=option)
+    elif draft.room_code != room_code:
+        draft = Draft(room_code=room_code, option=option, answers=draft.answers)
+    elif draft.option != option:
+        draft.option = option
+        draft.consultation_id, draft.provider_id = "", ""
+        draft.slot_start = draft.slot_end = None
+    if draft.visit_id:
+        # That visit is made; this is a new one, with the answers as a head start.
+        draft = Draft(room_code=room_code, option=option, answers=draft.answers)
+    save_draft(session, draft)
+    return draft

@@ -1,0 +1,167 @@
+"""The patient's intake form, built at request time from the room's configuration.
+
+Built-in VSee fields (reason for visit, state, phone) come first, as the room asks for
+them; the clinic's own questions follow in their configured order, as custom_<key> fields.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from portal.booking.us_states import US_STATES
+from portal.clinic.questions import IntakeQuestion, QuestionKind
+from portal.clinic.rooms import FieldMode, Room
+from portal.forms import AccessibleForm
+
+PHONE_CHARS = re.compile(r"^\+?[0-9 ().\-]{7,25}$")
+YES_NO = [("yes", "Yes"), ("no", "No")]
+DATE_INPUTS = ["%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y"]
+
+
+def validate_phone(value: str) -> None:
+    digits = re.sub(r"\D", "", value)
+    if not PHONE_CHARS.match(value) or not 7 <= len(digits) <= 15:
+        raise ValidationError(
+            "Enter a phone number with its area code, for example 212 555 0100."
+        )
+
+
+class PhoneField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 25)
+        super().__init__(validators=[validate_phone], **kwargs)
+        self.widget.input_type = "tel"
+        self.widget.attrs.update(autocomplete="tel", inputmode="tel")
+
+
+class DateField(forms.DateField):
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            input_formats=DATE_INPUTS,
+            error_messages={"invalid": "Enter a date, for example 2026-03-31."},
+            **kwargs,
+        )
+
+
+def _question_field(question: IntakeQuestion) -> forms.Field:
+    common: dict[str, Any] = {
+        "label": question.label,
+        "help_text": question.help_text,
+        "required": question.required,
+    }
+    kind = question.kind
+    if kind == QuestionKind.LONG_TEXT:
+        return forms.CharField(
+            max_length=2000, widget=forms.Textarea(attrs={"rows": 4}), **common
+        )
+    if kind == QuestionKind.NUMBER:
+        return forms.DecimalField(
+            max_digits=12,
+            decimal_places=3,
+            widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+            error_messages={"invalid": "Enter a number, for example 72 or 98.6."},
+            **common,
+        )
+    if kind == QuestionKind.DATE:
+        return DateField(**common)
+    if kind == QuestionKind.YES_NO:
+        return forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, **common)
+    if kind == QuestionKind.SINGLE_CHOICE:
+        choices = [(c, c) for c in question.choice_list]
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+    if kind == QuestionKind.MULTIPLE_CHOICE:
+        choices = [(c, c) for c in question.choice_list]
+        return forms.MultipleChoiceField(
+            choices=choices, widget=forms.CheckboxSelectMultiple, **common
+        )
+    if kind == QuestionKind.PHONE:
+        return PhoneField(**common)
+    if kind == QuestionKind.EMAIL:
+        field = forms.EmailField(max_length=254, **common)
+        field.widget.attrs.update(autocomplete="email")
+        return field
+    return forms.CharField(max_length=200, **common)
+
+
+class IntakeForm(AccessibleForm):
+    """Base class; `build_intake_form` adds the fields a room asks for."""
+
+    questions: list[IntakeQuestion] = []
+
+    def vsee_fields(self) -> dict[str, Any]:
+        """Return the cleaned answers as the service's intake fields."""
+        data = self.cleaned_data
+        fields: dict[str, Any] = {
+            name: data[name] or ""
+            for name in ("reason_for_visit", "location", "phone")
+            if name in self.fields
+        }
+        fields["custom"] = {
+            q.key: _answer_for_vsee(q, data.get(f"custom_{q.key}"))
+            for q in self.questions
+        }
+        return fields
+
+    def draft_answers(self) -> dict[str, Any]:
+        """Return what the patient typed, as posted, for the session draft."""
+        answers: dict[str, Any] = {}
+        for name, field in self.fields.items():
+            if isinstance(field, forms.MultipleChoiceField):
+                answers[name] = self.data.getlist(name)
+            else:
+                answers[name] = self.data.get(name, "")
+        return answers
+
+
+def _answer_for_vsee(question: IntakeQuestion, value: Any) -> Any:
+    if value in (None, "", []):
+        return ""
+    if question.kind == QuestionKind.YES_NO:
+        return value == "yes"
+    if question.kind == QuestionKind.DATE:
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return value
+
+
+def _builtin_fields(room: Room) -> dict[str, forms.Field]:
+    fields: dict[str, forms.Field] = {}
+    if room.reason_mode != FieldMode.HIDDEN:
+        fields["reason_for_visit"] = forms.CharField(
+            label="What brings you in today?",
+            help_text="A few words about your symptoms or question.",
+            max_length=1000,
+            required=room.reason_mode == FieldMode.REQUIRED,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+    if room.location_mode != FieldMode.HIDDEN:
+        fields["location"] = forms.ChoiceField(
+            label="Which state are you in right now?",
+            help_text="Providers can only see you where they are licensed.",
+            choices=[("", "Choose a state"), *US_STATES],
+            required=room.location_mode == FieldMode.REQUIRED,
+        )
+    if room.phone_mode != FieldMode.HIDDEN:
+        fields["phone"] = PhoneField(
+            label="Phone number",
+            help_text="In case the video call drops.",
+            required=room.phone_mode == FieldMode.REQUIRED,
+        )
+    return fields
+
+
+def build_intake_form(room: Room, option: str) -> type[IntakeForm]:
+    """Return a form class for this room and visit option, as configured right now."""
+    questions = list(IntakeQuestion.objects.for_patient(room, option))
+    fields: dict[str, Any] = _builtin_fields(room)
+    for question in questions:
+        fields[f"custom_{question.key}"] = _question_field(question)
+    return type("RoomIntakeForm", (IntakeForm,), {**fields, "questions": questions})

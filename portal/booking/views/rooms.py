@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from portal.booking.options import visit_options
+from portal.clinic.rooms import Room, room_code_validator
+from portal.http import PortalRequest
+from portal.vsee.errors import VSeeError, VSeeRejected
+from portal.vsee.service import get_room
+
+log = logging.getLogger(__name__)
+
+
+def _looks_like_room_code(value: str) -> bool:
+    try:
+        room_code_validator(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def no_such_room(request: PortalRequest) -> HttpResponse:
+    rooms = Room.objects.offered()
+    return render(request, "booking/no_such_room.html", {"rooms": rooms}, status=404)
+
+
+@require_GET
+def landing(request: PortalRequest) -> HttpResponse:
+    """Show the one room, or let the patient pick when the clinic has several."""
+    named = request.GET.get("room", "").strip()
+    if named:
+        # A link or embed may name the room: ?room=<code>.
+        if not _looks_like_room_code(named):
+            return no_such_room(request)
+        return HttpResponseRedirect(reverse("room", args=[named]))
+    rooms = list(Room.objects.offered())
+    if not rooms:
+        log.error("no active room is configured")
+        return render(request, "vsee/misconfigured.html", status=503)
+    if len(rooms) == 1:
+        return room_page(request, rooms[0].code)
+    return render(request, "booking/rooms.html", {"rooms": rooms})
+
+
+@require_GET
+def room_page(request: PortalRequest, code: str) -> HttpResponse:
+    """Show a room's welcome, emergency notice and the visit options that work now."""
+    room = Room.objects.offered().filter(code=code).first()
+    if room is None:
+        return no_such_room(request)
+    try:
+        vsee_room = get_room(room.code)
+    except VSeeRejected as exc:
+        log.error("room lookup refused: %s", exc)
+        return render(request, "vsee/misconfigured.html", status=503)
+    except VSeeError as exc:
+        log.warning("room lookup failed: %s", exc)
+        return render(request, "vsee/unavailable.html", status=503)
+    options = visit_options(room, vsee_room)
+    ctx = {
+        "room": room,
+        "vsee_room": vsee_room,
+        "options": options,
+        "offered": [o for o in options if o.available],
+        "several_rooms": Room.objects.offered().count() > 1,
+    }
+    return render(request, "booking/room.html", ctx)

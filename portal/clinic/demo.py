@@ -1,0 +1,107 @@
+"""The clinic configuration the README's local run shows: one room with a few questions.
+
+Loading it again puts the demo back as shipped (staff edits to these rows are undone);
+rooms and questions that are not part of the demo are left alone.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from portal.clinic.branding import Branding
+from portal.clinic.questions import IntakeQuestion, QuestionKind
+from portal.clinic.rooms import DEFAULT_ATTACHMENT_KINDS, FieldMode, Room
+
+DEMO_ROOM = {
+    "code": "demo-room",
+    "display_name": "Demo Clinic — online visits",
+    "active": True,
+    "position": 0,
+    "offers_walkin": True,
+    "offers_appointment": True,
+    "offers_econsult": True,
+    "consultation_ids": [],
+    "allow_guests": True,
+    "time_zone": "America/New_York",
+    "welcome_text": "Welcome. Tell us what's going on and choose how you'd like to be seen.",
+    "emergency_notice": "If this is an emergency, call 911.",
+    "closed_message": "We're closed right now. You can still book a time or send a question.",
+    "reason_mode": FieldMode.REQUIRED,
+    "location_mode": FieldMode.REQUIRED,
+    "phone_mode": FieldMode.OPTIONAL,
+    "attachments_mode": FieldMode.OPTIONAL,
+    "attachment_kinds": DEFAULT_ATTACHMENT_KINDS,
+    "attachment_max_mb": 10,
+    "attachment_max_files": 3,
+    "attachment_prompt": "Photo of your insurance card, front and back",
+}
+
+# (key, shared by all rooms?, label, kind, choices, required, help text)
+DEMO_QUESTIONS = [
+    (
+        "allergies",
+        True,
+        "Do you have any allergies to medicines?",
+        QuestionKind.LONG_TEXT,
+        "",
+        False,
+        "List the medicine and what happens, or leave blank if none.",
+    ),
+    (
+        "symptoms_since",
+        False,
+        "When did this start?",
+        QuestionKind.DATE,
+        "",
+        False,
+        "",
+    ),
+    (
+        "insurance",
+        False,
+        "How will you pay?",
+        QuestionKind.SINGLE_CHOICE,
+        "Insurance\nSelf-pay",
+        True,
+        "",
+    ),
+    (
+        "seen_before",
+        False,
+        "Have you been seen by us before?",
+        QuestionKind.YES_NO,
+        "",
+        True,
+        "",
+    ),
+]
+
+
+@transaction.atomic
+def load_demo_configuration() -> Room:
+    """Create or refresh the demo room, its questions and the clinic's name."""
+    room, _ = Room.objects.update_or_create(code=DEMO_ROOM["code"], defaults=DEMO_ROOM)
+    for position, (key, shared, label, kind, choices, required, hint) in enumerate(
+        DEMO_QUESTIONS, start=1
+    ):
+        IntakeQuestion.objects.update_or_create(
+            room=None if shared else room,
+            key=key,
+            defaults={
+                "position": position * 10,
+                "label": label,
+                "kind": kind,
+                "choices": choices,
+                "required": required,
+                "help_text": hint,
+                "for_walkin": True,
+                "for_appointment": True,
+                "for_econsult": True,
+                "active": True,
+            },
+        )
+    branding = Branding.load()
+    if not branding.clinic_name:
+        branding.clinic_name = "Demo Clinic"
+        branding.save()
+    return room

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from portal.patients import views
+
+app_name = "patients"
+
+urlpatterns = [
+    path("sign-in/", views.sign_in, name="sign_in"),
+    path("sign-in/code/", views.verify, name="verify"),
+    path("sign-out/", views.sign_out, name="sign_out"),
+    path("signed-out/", views.signed_out, name="signed_out"),
+]

@@ -1,0 +1,219 @@
+"""Sign-in by email one-time code, and sign-out."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from portal.clinic import audit
+from portal.http import PortalRequest
+from portal.patients import codes, ratelimit
+from portal.patients.decorators import forget_signed_in, mark_signed_in
+from portal.patients.email import send_sign_in_code
+from portal.patients.forms import CodeForm, EmailSignInForm
+from portal.patients.identity import email_ref, normalise_email, patient_code
+from portal.vsee.errors import VSeeError
+from portal.vsee.service import get_client, remember_patient
+
+log = logging.getLogger(__name__)
+
+PATIENT = 200
+
+
+def safe_next(request: PortalRequest, value: str | None) -> str:
+    """Only our own paths: a sign-in link must not be able to send a patient elsewhere."""
+    if (
+        value
+        and value.startswith("/")
+        and url_has_allowed_host_and_scheme(value, allowed_hosts=None)
+    ):
+        return value
+    return reverse("landing")
+
+
+def _failed(detail: str) -> None:
+    audit.record(
+        audit.Action.SIGN_IN_FAILED, outcome=audit.Outcome.FAILURE, detail=detail
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: PortalRequest) -> HttpResponse:
+    """Step 1: name, date of birth and email; a code goes to the email."""
+    next_path = safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    ctx = {"next": next_path, "expired": request.GET.get("expired") == "1"}
+    if request.method == "GET":
+        pending = codes.pending_challenge(request.session)
+        initial = (
+            {
+                "first_name": pending.first_name,
+                "last_name": pending.last_name,
+                "dob": pending.dob,
+                "email": pending.email,
+            }
+            if pending
+            else {}
+        )
+        return render(
+            request,
+            "patients/sign_in.html",
+            {**ctx, "form": EmailSignInForm(initial=initial)},
+        )
+
+    form = EmailSignInForm(request.POST)
+    if not form.is_valid():
+        form.mark_invalid_fields()
+        return render(request, "patients/sign_in.html", {**ctx, "form": form})
+
+    data = form.cleaned_data
+    email = normalise_email(data["email"])
+    window = settings.SIGN_IN_CODE_WINDOW_MINUTES * 60
+    ip_ok = ratelimit.hit(
+        f"code-ip:{ratelimit.client_ip(request.META)}",
+        settings.SIGN_IN_CODES_PER_IP,
+        window,
+    )
+    email_ok = ip_ok and ratelimit.hit(
+        f"code-email:{email_ref(email)}", settings.SIGN_IN_CODES_PER_EMAIL, window
+    )
+    if not (ip_ok and email_ok):
+        _failed("rate_limited_ip" if not ip_ok else "rate_limited_email")
+        return render(
+            request,
+            "patients/rate_limited.html",
+            {**ctx, "minutes": settings.SIGN_IN_CODE_WINDOW_MINUTES},
+            status=429,
+        )
+
+    code = codes.new_code()
+    codes.start_challenge(
+        request.session,
+        code=code,
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        dob=data["dob"].isoformat(),
+        email=email,
+        next=next_path,
+    )
+    try:
+        send_sign_in_code(email, code)
+    except (smtplib.SMTPException, OSError) as exc:
+        log.error("sign-in email could not be sent: %s", type(exc).__name__)
+        codes.end_challenge(request.session)
+        _failed("email_not_sent")
+        form.add_error(
+            None,
+            "We couldn't send the email just now. Please check the address and try again.",
+        )
+        return render(
+            request, "patients/sign_in.html", {**ctx, "form": form}, status=503
+        )
+    return HttpResponseRedirect(reverse("patients:verify"))
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: PortalRequest) -> HttpResponse:
+    """Step 2: the code from the email; VSee then issues the patient's token."""
+    challenge = codes.pending_challenge(request.session)
+    if request.method == "GET":
+        if challenge is None:
+            return _code_problem(request, codes.CodeCheck.NONE_PENDING)
+        return render(
+            request,
+            "patients/verify.html",
+            {"form": CodeForm(), "challenge": challenge},
+        )
+
+    form = CodeForm(request.POST)
+    if not form.is_valid():
+        if challenge is None:
+            return _code_problem(request, codes.CodeCheck.NONE_PENDING)
+        form.mark_invalid_fields()
+        return render(
+            request, "patients/verify.html", {"form": form, "challenge": challenge}
+        )
+
+    result, challenge = codes.check_code(request.session, form.cleaned_data["code"])
+    if result is not codes.CodeCheck.OK:
+        _failed(result.value)
+        if result is codes.CodeCheck.WRONG:
+            left = challenge.tries_left
+            form.add_error(
+                "code",
+                f"That code isn't right. You can try {left} more time{'s' if left != 1 else ''}.",
+            )
+            form.mark_invalid_fields()
+            return render(
+                request, "patients/verify.html", {"form": form, "challenge": challenge}
+            )
+        return _code_problem(request, result, challenge)
+
+    try:
+        user = get_client().user_sso(
+            type=PATIENT,
+            code=patient_code(challenge.email),
+            first_name=challenge.first_name,
+            last_name=challenge.last_name,
+            dob=challenge.dob,
+            email=challenge.email,
+        )
+    except VSeeError as exc:
+        log.warning("sign-in: VSee SSO failed: %s", type(exc).__name__)
+        audit.record(
+            audit.Action.VSEE_ERROR,
+            outcome=audit.Outcome.FAILURE,
+            detail=f"users.sso {type(exc).__name__} status={exc.status}",
+        )
+        form.add_error(
+            None,
+            "We couldn't reach the clinic to finish signing you in. "
+            "Your code still works: please try again in a moment.",
+        )
+        return render(
+            request,
+            "patients/verify.html",
+            {"form": form, "challenge": challenge},
+            status=503,
+        )
+    codes.end_challenge(request.session)
+    finish_sign_in(request, user, type=PATIENT)
+    return mark_signed_in(HttpResponseRedirect(challenge.next))
+
+
+def finish_sign_in(request: PortalRequest, user, *, type: int) -> None:  # noqa: A002
+    """Rotate the session key (no fixation), keep the token server-side, and audit it."""
+    request.session.cycle_key()
+    remember_patient(request.session, user, type=type)
+    audit.record(audit.Action.SIGNED_IN, member_id=user.id, detail=f"type={type}")
+
+
+def _code_problem(
+    request: PortalRequest,
+    result: codes.CodeCheck,
+    challenge: codes.Challenge | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "patients/code_problem.html",
+        {"problem": result.value, "next": challenge.next if challenge else ""},
+        status=400 if result is not codes.CodeCheck.NONE_PENDING else 200,
+    )
+
+
+@require_POST
+def sign_out(request: PortalRequest) -> HttpResponse:
+    """Forget everything: token, draft, answers. The next page keeps nothing of them."""
+    request.session.flush()
+    return forget_signed_in(HttpResponseRedirect(reverse("patients:signed_out")))
+
+
+def signed_out(request: PortalRequest) -> HttpResponse:
+    reason = "idle" if request.GET.get("reason") == "idle" else "signed_out"
+    return render(request, "patients/signed_out.html", {"reason": reason})

@@ -1,0 +1,82 @@
+"""No PHI where it does not belong: a whole flow with marker values, then a search for them
+in the audit log, every log record and every URL the portal sent the browser to."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from portal.clinic.models import AuditEvent
+
+MARKERS = {
+    "first_name": "Zyxmarkfirst",
+    "last_name": "Qwmarklast",
+    "dob": "1911-11-11",
+    "email": "phi.marker.zz@example.com",
+}
+ANSWERS = {
+    "reason_for_visit": "MARKER-REASON-7781",
+    "location": "NY",
+    "phone": "212 555 0199",
+    "custom_allergies": "MARKER-ALLERGY-5521",
+    "custom_symptoms_since": "2026-11-20",
+    "custom_insurance": "Self-pay",
+    "custom_seen_before": "yes",
+}
+NEEDLES = [
+    "Zyxmarkfirst",
+    "Qwmarklast",
+    "1911-11-11",
+    "phi.marker.zz",
+    "MARKER-REASON",
+    "MARKER-ALLERGY",
+    "555 0199",
+]
+
+
+def test_a_patient_s_details_reach_neither_the_audit_log_nor_the_logs(
+    client, vsee_live, mailoutbox, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    locations = []
+
+    r = client.post("/sign-in/", {**MARKERS, "next": "/rooms/demo-room/walkin/"})
+    locations.append(r["Location"])
+    code = re.search(r"\b(\d{6})\b", mailoutbox[-1].body).group(1)
+    r = client.post("/sign-in/code/", {"code": "000000" if code != "000000" else "1"})
+    r = client.post("/sign-in/code/", {"code": code})
+    locations.append(r["Location"])
+    r = client.post("/rooms/demo-room/walkin/", {**ANSWERS, "phone": "12"})  # invalid
+    r = client.post("/rooms/demo-room/walkin/", ANSWERS)
+    locations.append(r["Location"])
+    r = client.post("/rooms/demo-room/walkin/", ANSWERS)  # an update
+    locations.append(r["Location"])
+
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {
+        "sign_in_failed",
+        "signed_in",
+        "intake_created",
+        "intake_updated",
+    } <= actions
+
+    audit_rows = " ".join(
+        " ".join(str(v) for v in row)
+        for row in AuditEvent.objects.values_list(
+            "action",
+            "outcome",
+            "room_code",
+            "visit_id",
+            "visit_kind",
+            "patient_ref",
+            "detail",
+        )
+    )
+    logs = "\n".join(
+        f"{record.name} {record.getMessage()}" for record in caplog.records
+    )
+    assert logs, "the flow should have logged something to search"
+    for needle in NEEDLES:
+        assert needle not in audit_rows, needle
+        assert needle not in logs, needle
+        assert all(needle not in url for url in locations), needle
