@@ -62,3 +62,15 @@ def draft_for(session: SessionBase, room_code: str, option: str) -> Draft:
         draft = Draft(room_code=room_code, option=option, answers=draft.answers)
     save_draft(session, draft)
     return draft
+
+
+def forget_vsee_ids(session: SessionBase) -> None:
+    """Keep the answers, drop what belongs to a VSee member who is no longer signed in."""
+    draft = load_draft(session)
+    if draft is not None:
+        save_draft(
+            session,
+            Draft(
+                room_code=draft.room_code, option=draft.option, answers=draft.answers
+            ),
+        )

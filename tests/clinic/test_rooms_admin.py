@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-import portal.clinic.admin as clinic_admin
+import portal.clinic.admin.rooms as room_admin
 from portal.clinic.questions import IntakeQuestion
 from portal.clinic.rooms import DEFAULT_ATTACHMENT_KINDS, Room
 from portal.sandbox.models import SandboxConsultation, SandboxRoom
@@ -37,13 +37,13 @@ def room(no_rooms) -> Room:
 @pytest.fixture
 def get_room_calls(monkeypatch) -> list[str]:
     calls: list[str] = []
-    real = clinic_admin.get_room
+    real = room_admin.get_room
 
     def counting(code, **kwargs):
         calls.append(code)
         return real(code, **kwargs)
 
-    monkeypatch.setattr(clinic_admin, "get_room", counting)
+    monkeypatch.setattr(room_admin, "get_room", counting)
     return calls
 
 

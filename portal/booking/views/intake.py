@@ -19,7 +19,8 @@ from portal.booking.views.rooms import no_such_room
 from portal.clinic import audit
 from portal.clinic.rooms import Room
 from portal.http import PortalRequest
-from portal.patients.decorators import patient_required
+from portal.patients.decorators import patient_required, sign_in_url
+from portal.patients.guests import guest_allowed
 from portal.vsee.errors import VSeeAuthExpired, VSeeError
 from portal.vsee.service import PatientVSee, current_patient, get_room
 
@@ -44,6 +45,11 @@ def intake(request: PortalRequest, code: str, option: str) -> HttpResponse:
     if option not in offered or not offered[option].available:
         messages.info(request, "That way of being seen isn't available right now.")
         return HttpResponseRedirect(reverse("room", args=[room.code]))
+
+    patient = current_patient(request.session)
+    if patient and patient.is_guest and not guest_allowed(room, option):
+        messages.info(request, "To book a time, please sign in with your email.")
+        return HttpResponseRedirect(sign_in_url(request.path))
 
     draft = draft_for(request.session, room.code, option)
     form_class = build_intake_form(room, option)
@@ -91,7 +97,6 @@ def _render(
         "progress": progress(room, option, "intake"),
         "form": form,
         "vsee_down": vsee_down,
-        "error_count": len(form.errors) if form.is_bound else 0,
     }
     return render(request, "booking/intake.html", ctx, status=503 if vsee_down else 200)
 

@@ -1,4 +1,4 @@
-"""Sign-in by email one-time code, and sign-out."""
+"""Sign-in by email one-time code (the default way in)."""
 
 from __future__ import annotations
 
@@ -9,33 +9,21 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from portal.clinic import audit
 from portal.http import PortalRequest
 from portal.patients import codes, ratelimit
-from portal.patients.decorators import forget_signed_in, mark_signed_in
+from portal.patients.decorators import mark_signed_in
 from portal.patients.email import send_sign_in_code
 from portal.patients.forms import CodeForm, EmailSignInForm
+from portal.patients.guests import guest_room_for
 from portal.patients.identity import email_ref, normalise_email, patient_code
+from portal.patients.signin import PATIENT, finish_sign_in, safe_next
 from portal.vsee.errors import VSeeError
-from portal.vsee.service import get_client, remember_patient
+from portal.vsee.service import get_client
 
 log = logging.getLogger(__name__)
-
-PATIENT = 200
-
-
-def safe_next(request: PortalRequest, value: str | None) -> str:
-    """Only our own paths: a sign-in link must not be able to send a patient elsewhere."""
-    if (
-        value
-        and value.startswith("/")
-        and url_has_allowed_host_and_scheme(value, allowed_hosts=None)
-    ):
-        return value
-    return reverse("landing")
 
 
 def _failed(detail: str) -> None:
@@ -48,7 +36,11 @@ def _failed(detail: str) -> None:
 def sign_in(request: PortalRequest) -> HttpResponse:
     """Step 1: name, date of birth and email; a code goes to the email."""
     next_path = safe_next(request, request.POST.get("next") or request.GET.get("next"))
-    ctx = {"next": next_path, "expired": request.GET.get("expired") == "1"}
+    ctx = {
+        "next": next_path,
+        "expired": request.GET.get("expired") == "1",
+        "guest_room": guest_room_for(next_path),
+    }
     if request.method == "GET":
         pending = codes.pending_challenge(request.session)
         initial = (
@@ -187,13 +179,6 @@ def verify(request: PortalRequest) -> HttpResponse:
     return mark_signed_in(HttpResponseRedirect(challenge.next))
 
 
-def finish_sign_in(request: PortalRequest, user, *, type: int) -> None:  # noqa: A002
-    """Rotate the session key (no fixation), keep the token server-side, and audit it."""
-    request.session.cycle_key()
-    remember_patient(request.session, user, type=type)
-    audit.record(audit.Action.SIGNED_IN, member_id=user.id, detail=f"type={type}")
-
-
 def _code_problem(
     request: PortalRequest,
     result: codes.CodeCheck,
@@ -205,15 +190,3 @@ def _code_problem(
         {"problem": result.value, "next": challenge.next if challenge else ""},
         status=400 if result is not codes.CodeCheck.NONE_PENDING else 200,
     )
-
-
-@require_POST
-def sign_out(request: PortalRequest) -> HttpResponse:
-    """Forget everything: token, draft, answers. The next page keeps nothing of them."""
-    request.session.flush()
-    return forget_signed_in(HttpResponseRedirect(reverse("patients:signed_out")))
-
-
-def signed_out(request: PortalRequest) -> HttpResponse:
-    reason = "idle" if request.GET.get("reason") == "idle" else "signed_out"
-    return render(request, "patients/signed_out.html", {"reason": reason})

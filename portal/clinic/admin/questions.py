@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from portal.clinic.questions import IntakeQuestion
+
+
+def _small_choices_box(
+    db_field: models.Field, kwargs: dict[str, Any], rows: int
+) -> dict[str, Any]:
+    if db_field.name == "choices":
+        kwargs["widget"] = forms.Textarea(attrs={"rows": rows, "cols": 30})
+    return kwargs
+
+
+class QuestionFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        # Two rows with one key would both be sent to VSee as custom_<key>. Marking the
+        # later row invalid also keeps Django's generic duplicate message from appearing.
+        seen: set[str] = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", {})
+            key = data.get("key")
+            if not key or data.get("DELETE"):
+                continue
+            if key in seen:
+                form.add_error(
+                    "key",
+                    f"Another question in this room already uses the key “{key}”.",
+                )
+            seen.add(key)
+        super().clean()
+
+
+class IntakeQuestionInline(admin.TabularInline):
+    model = IntakeQuestion
+    formset = QuestionFormSet
+    fields = [
+        "position",
+        "key",
+        "label",
+        "kind",
+        "choices",
+        "required",
+        "for_walkin",
+        "for_appointment",
+        "for_econsult",
+        "active",
+    ]
+    extra = 0
+    ordering = ["position", "pk"]
+    verbose_name = "question for this room"
+    verbose_name_plural = (
+        "Questions for this room (asked with the questions shared by all rooms)"
+    )
+
+    def formfield_for_dbfield(
+        self, db_field: models.Field, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        return super().formfield_for_dbfield(
+            db_field, request, **_small_choices_box(db_field, kwargs, rows=2)
+        )
+
+
+class IntakeQuestionForm(forms.ModelForm):
+    class Meta:
+        model = IntakeQuestion
+        fields = "__all__"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        key, room = cleaned.get("key"), cleaned.get("room")
+        taken = (
+            IntakeQuestion.objects.filter(key=key, room=room)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        )
+        if key and taken:
+            where = "this room" if room else "the shared questions"
+            self.add_error("key", f"Another question in {where} already uses this key.")
+        return cleaned
+
+
+@admin.register(IntakeQuestion)
+class IntakeQuestionAdmin(admin.ModelAdmin):
+    """All questions: shared ones (no room) are asked in every room."""
+
+    form = IntakeQuestionForm
+    list_display = ["label", "key", "room", "kind", "required", "active", "position"]
+    list_editable = ["position", "required", "active"]
+    list_filter = ["room", "kind", "active", "required"]
+    search_fields = ["label", "key"]
+    empty_value_display = "All rooms"
+    actions = ["retire", "ask_again"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "room",
+                    "label",
+                    "help_text",
+                    "key",
+                    "kind",
+                    "choices",
+                    "required",
+                    "position",
+                    "active",
+                ],
+                "description": "Questions patients answer before their visit. Answers go "
+                "to VSee with the intake, as custom_<key>.",
+            },
+        ),
+        (
+            "Asked for",
+            {
+                "fields": ["for_walkin", "for_appointment", "for_econsult"],
+                "description": "Which visit options ask this question.",
+            },
+        ),
+    ]
+
+    def formfield_for_dbfield(
+        self, db_field: models.Field, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        return super().formfield_for_dbfield(
+            db_field, request, **_small_choices_box(db_field, kwargs, rows=4)
+        )
+
+    @admin.action(description="Retire selected questions")
+    def retire(self, request: HttpRequest, queryset: QuerySet[IntakeQuestion]) -> None:
+        count = queryset.update(active=False)
+        messages.success(
+            request, f"{count} question(s) retired: patients no longer see them."
+        )
+
+    @admin.action(description="Ask selected questions again")
+    def ask_again(
+        self, request: HttpRequest, queryset: QuerySet[IntakeQuestion]
+    ) -> None:
+        count = queryset.update(active=True)
+        messages.success(request, f"{count} question(s) are asked again.")

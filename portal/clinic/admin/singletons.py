@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db import models
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+
+from portal.clinic.branding import MAX_LOGO_BYTES, logo_content_type
+from portal.clinic.models import Branding, EmbeddingSettings, HandoffSecret
+
+
+class SingletonAdmin(admin.ModelAdmin):
+    """Admin for a one-row settings model (with a `load()` classmethod): no list, no delete."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not self.model.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: Any = None
+    ) -> HttpResponse:
+        # A list of one is noise: go straight to the settings.
+        obj = self.model.load()
+        opts = self.model._meta
+        return HttpResponseRedirect(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        )
+
+
+@admin.register(EmbeddingSettings)
+class EmbeddingSettingsAdmin(SingletonAdmin):
+    """One row: the sites that may frame the portal, and the hand-off secret."""
+
+    fields = ["allowed_origins"]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: Any = None,
+    ) -> HttpResponse:
+        extra = {
+            "secrets": HandoffSecret.objects.all()[:5],
+            "grace_hours": settings.HANDOFF_SECRET_GRACE_HOURS,
+        }
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), **extra}
+        )
+
+    def get_urls(self) -> list:
+        rotate = self.admin_site.admin_view(require_POST(self.rotate_secret))
+        return [
+            path("rotate-secret/", rotate, name="clinic_embeddingsettings_rotate"),
+            *super().get_urls(),
+        ]
+
+    def rotate_secret(self, request: HttpRequest) -> HttpResponse:
+        obj = EmbeddingSettings.load()
+        if not self.has_change_permission(request, obj):
+            return HttpResponse(status=403)
+        raw = HandoffSecret.rotate()
+        # Shown once, through server-side message storage; never stored anywhere it can be re-read.
+        messages.warning(
+            request,
+            f"New hand-off secret: {raw} — copy it into your website's configuration now; it will not be shown again. "
+            f"The previous secret keeps working for {settings.HANDOFF_SECRET_GRACE_HOURS} hours.",
+        )
+        return HttpResponseRedirect(
+            reverse("admin:clinic_embeddingsettings_change", args=[obj.pk])
+        )
+
+
+def _https_urls(field: Any, **kwargs: Any) -> Any:
+    # Links typed without a scheme become https:// (Django 6's default, chosen now).
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
+class BrandingForm(forms.ModelForm):
+    logo_upload = forms.FileField(
+        label="Logo",
+        required=False,
+        help_text="PNG or JPEG, up to 512 KB. Shown at the top of every page.",
+    )
+    remove_logo = forms.BooleanField(
+        required=False, help_text="Show the clinic name instead of a logo."
+    )
+
+    class Meta:
+        model = Branding
+        formfield_callback = _https_urls
+        fields = [
+            "clinic_name",
+            "primary_colour",
+            "support_phone",
+            "support_email",
+            "privacy_url",
+            "terms_url",
+        ]
+
+    def clean_logo_upload(self) -> tuple[bytes, str] | None:
+        upload = self.cleaned_data.get("logo_upload")
+        if not upload:
+            return None
+        if upload.size > MAX_LOGO_BYTES:
+            raise forms.ValidationError(
+                f"The logo is {upload.size // 1024} KB; the limit is {MAX_LOGO_BYTES // 1024} KB."
+            )
+        data = upload.read()
+        return data, logo_content_type(data)
+
+
+@admin.register(Branding)
+class BrandingAdmin(SingletonAdmin):
+    """One row: how every patient page looks."""
+
+    form = BrandingForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fields = [
+        "clinic_name",
+        "primary_colour",
+        "logo_upload",
+        "remove_logo",
+        "support_phone",
+        "support_email",
+        "privacy_url",
+        "terms_url",
+    ]
+
+    def save_model(
+        self, request: HttpRequest, obj: Branding, form: BrandingForm, change: bool
+    ) -> None:
+        upload = form.cleaned_data.get("logo_upload")
+        if upload:
+            obj.logo, obj.logo_content_type = upload
+        elif form.cleaned_data.get("remove_logo"):
+            obj.logo, obj.logo_content_type = None, ""
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,62 @@
+"""What every way in shares: where to go next, and finishing the sign-in."""
+
+from __future__ import annotations
+
+from django.contrib.sessions.backends.base import SessionBase
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from portal.booking.draft import forget_vsee_ids
+from portal.clinic import audit
+from portal.http import PortalRequest
+from portal.vsee.schemas import SsoUser
+from portal.vsee.service import remember_patient
+
+PATIENT = 200  # users/sso types (beyond-the-seed §2)
+GUEST = 600
+OWNER_KEY = "patients.owner"
+MEMBER_KEY = "patients.member"
+
+
+def _previous_member(session: SessionBase) -> str:
+    return session.get(MEMBER_KEY, "")
+
+
+def safe_next(request: PortalRequest, value: str | None) -> str:
+    """Only our own paths: a sign-in link must not be able to send a patient elsewhere."""
+    if (
+        value
+        and value.startswith("/")
+        and url_has_allowed_host_and_scheme(value, allowed_hosts=None)
+    ):
+        return value
+    return reverse("landing")
+
+
+def finish_sign_in(
+    request: PortalRequest,
+    user: SsoUser,
+    *,
+    type: int,  # noqa: A002
+    owner: str = "",
+) -> None:
+    """Rotate the session key (no fixation), keep the token server-side, and audit it.
+
+    The session's notebook (draft answers) carries over only when the same person signs in
+    again, as after a token expired mid-flow; anyone else starts with nothing of it.
+    `owner` names the person for guests, whose VSee member id is new at every sign-in.
+    """
+    session = request.session
+    owner = owner or f"member:{user.id}"
+    previous = session.get(OWNER_KEY)
+    if previous and previous != owner:
+        session.flush()
+    else:
+        session.cycle_key()
+        if previous and user.id != _previous_member(session):
+            # Same person, new VSee member (a guest again): their old intake is not theirs now.
+            forget_vsee_ids(session)
+    session[OWNER_KEY] = owner
+    session[MEMBER_KEY] = user.id
+    remember_patient(session, user, type=type)
+    audit.record(audit.Action.SIGNED_IN, member_id=user.id, detail=f"type={type}")

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import ADA
+from tests.e2e.conftest import assert_accessible
+
+pytestmark = pytest.mark.browser
+
+
+def emailed_code(mailoutbox) -> str:
+    return re.search(r"\b(\d{6})\b", mailoutbox[-1].body).group(1)
+
+
+class TestEmailSignInThenTheIntake:
+    def test_a_patient_signs_in_by_email_and_fills_in_the_clinic_s_form(
+        self, page, live_server, vsee_live, mailoutbox
+    ):
+        page.goto(live_server.url + "/")
+        page.get_by_role("link", name="See a doctor now").click()
+
+        # Not signed in: the sign-in page, which offers a guest walk-in here too.
+        page.get_by_role("heading", name="Sign in").wait_for()
+        assert page.get_by_role("link", name="Continue as a guest").is_visible()
+        assert_accessible(page)
+        page.get_by_role("button", name="Email me a code").click()
+        assert page.get_by_role("heading", name="There are 4 problems").is_visible()
+        assert page.get_by_label("First name").get_attribute("aria-invalid") == "true"
+        assert_accessible(page)
+
+        page.get_by_label("First name").fill(ADA["first_name"])
+        page.get_by_label("Last name").fill(ADA["last_name"])
+        page.get_by_label("Date of birth").fill(ADA["dob"])
+        page.get_by_label("Email address").fill(ADA["email"])
+        page.get_by_role("button", name="Email me a code").click()
+
+        page.get_by_role("heading", name="Check your email").wait_for()
+        assert_accessible(page)
+        page.get_by_label("6-digit code").fill(emailed_code(mailoutbox))
+        page.get_by_role("button", name="Sign in").click()
+
+        # Back where the patient was going: the intake form, step 2.
+        page.get_by_role("heading", name="About your visit").wait_for()
+        assert page.get_by_text("Step 2 of 4").is_visible()
+        assert_accessible(page)
+
+        # A required question left empty: the message is on the field, the rest is kept.
+        page.get_by_label("What brings you in today?").fill("Sore throat")
+        page.get_by_label("Which state are you in right now?").select_option("NY")
+        page.get_by_role("group", name="Have you been seen by us before?").get_by_label(
+            "No"
+        ).check()
+        page.get_by_role("button", name="Continue").click()
+        summary = page.get_by_role("alert")
+        assert "How will you pay?" in summary.inner_text()
+        assert page.get_by_label("What brings you in today?").input_value() == (
+            "Sore throat"
+        )
+        assert_accessible(page)
+        summary.get_by_role("link").first.click()
+        page.get_by_role("group", name="How will you pay?").get_by_label(
+            "Self-pay"
+        ).check()
+        page.get_by_role("button", name="Continue").click()
+        assert page.get_by_text("Your answers are saved.").is_visible()
+
+        # Refresh: still there.
+        page.reload()
+        assert page.get_by_label("What brings you in today?").input_value() == (
+            "Sore throat"
+        )
+
+        page.get_by_role("button", name="Sign out").click()
+        page.get_by_role("heading", name="You are signed out").wait_for()
+        assert_accessible(page)
+
+
+class TestGuestWalkIn:
+    def test_a_guest_reaches_the_intake_with_a_name_and_birth_date(
+        self, page, live_server, vsee_live
+    ):
+        page.goto(live_server.url + "/rooms/demo-room/walkin/")
+        page.get_by_role("link", name="Continue as a guest").click()
+        page.get_by_role("heading", name="Continue as a guest").wait_for()
+        assert_accessible(page)
+        page.get_by_label("First name").fill("Grace")
+        page.get_by_label("Last name").fill("Hopper")
+        page.get_by_label("Date of birth").fill("1906-12-09")
+        page.get_by_role("button", name="Continue").click()
+        page.get_by_role("heading", name="About your visit").wait_for()
+        assert page.url.endswith("/rooms/demo-room/walkin/")

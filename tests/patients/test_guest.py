@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import pytest
+
+from portal.clinic.models import AuditEvent
+from portal.clinic.rooms import Room
+from portal.sandbox.models import SandboxUser
+from portal.vsee.service import current_patient
+
+GUEST = {"first_name": "Grace", "last_name": "Hopper", "dob": "1906-12-09"}
+WALKIN = "/rooms/demo-room/walkin/"
+
+
+class TestGuestWalkIn:
+    def test_the_sign_in_page_offers_it_where_the_room_allows_it(
+        self, client, vsee_live
+    ):
+        page = client.get(f"/sign-in/?next={WALKIN}").content.decode()
+        assert "Continue as a guest" in page
+        Room.objects.filter(code="demo-room").update(allow_guests=False)
+        page = client.get(f"/sign-in/?next={WALKIN}").content.decode()
+        assert "Continue as a guest" not in page
+
+    def test_it_is_not_offered_for_booking_a_time(self, client, vsee_live):
+        page = client.get(
+            "/sign-in/?next=/rooms/demo-room/appointment/"
+        ).content.decode()
+        assert "Continue as a guest" not in page
+        r = client.get("/sign-in/guest/?next=/rooms/demo-room/appointment/")
+        assert r.status_code == 403
+        assert "Sign in with email" in r.content.decode()
+
+    def test_a_guest_gets_a_vsee_guest_token_and_goes_on_to_the_intake(
+        self, client, vsee_live
+    ):
+        r = client.post("/sign-in/guest/", {**GUEST, "next": WALKIN})
+        assert r.status_code == 302 and r["Location"] == WALKIN
+        patient = current_patient(client.session)
+        assert patient.is_guest
+        user = SandboxUser.objects.get(pk=patient.member_id)
+        assert user.type == SandboxUser.GUEST and user.first_name == "Grace"
+        assert client.get(WALKIN).status_code == 200
+        assert AuditEvent.objects.filter(action="signed_in", detail="type=600").exists()
+
+    def test_a_guest_cannot_go_on_to_book_a_time(self, client, vsee_live):
+        client.post("/sign-in/guest/", {**GUEST, "next": WALKIN})
+        r = client.get("/rooms/demo-room/appointment/")
+        assert r.status_code == 302
+        assert r["Location"].startswith("/sign-in/?next=")
+
+    @pytest.mark.parametrize(
+        ("field", "value", "message"),
+        [
+            ("first_name", "", "Enter your first name."),
+            ("dob", "not a date", "as a real date"),
+        ],
+    )
+    def test_bad_details_are_explained(self, client, vsee_live, field, value, message):
+        r = client.post("/sign-in/guest/", {**GUEST, field: value, "next": WALKIN})
+        assert r.status_code == 200
+        assert message in r.content.decode()
+        assert current_patient(client.session) is None
+
+    def test_vsee_down_says_so_and_keeps_the_details(self, client, vsee_live, settings):
+        settings.SANDBOX_FAULTS = [
+            {"endpoint": "users.sso", "error_rate": 1.0, "error_status": 503}
+        ]
+        r = client.post("/sign-in/guest/", {**GUEST, "next": WALKIN})
+        assert r.status_code == 503
+        assert 'value="Hopper"' in r.content.decode()
