@@ -9,6 +9,7 @@ app_name = "patients"
 urlpatterns = [
     path("sign-in/", views.sign_in, name="sign_in"),
     path("sign-in/code/", views.verify, name="verify"),
+    path("sign-in/handoff/", views.handoff, name="handoff"),
     path("sign-in/guest/", views.guest, name="guest"),
     path("sign-out/", views.sign_out, name="sign_out"),
     path("signed-out/", views.signed_out, name="signed_out"),

@@ -1,0 +1,23 @@
+"""What sign-in keeps in the database: the nonces of hand-offs already used."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class UsedHandoffNonce(models.Model):
+    """A hand-off token's nonce, recorded when it is used, so the token works only once.
+
+    The unique digest makes "already used" a database fact: two workers racing with the
+    same token cannot both insert it. Rows are useless once the token would be refused as
+    expired anyway, and are deleted then.
+    """
+
+    digest = models.CharField(max_length=64, unique=True)  # keyed hash, not the nonce
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "used hand-off nonce"
+
+    def __str__(self) -> str:
+        return f"Hand-off nonce {self.digest[:8]}"

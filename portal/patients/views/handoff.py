@@ -1,0 +1,104 @@
+"""Sign-in handed off from the clinic's own website, with a signed, single-use token.
+
+The token carries the patient's name and birth date, so it never travels in a URL of ours:
+the clinic's site POSTs it, or links here with it after the `#`, which browsers do not send;
+this page's script then POSTs it. The token format is in the README.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from portal.clinic import audit
+from portal.http import PortalRequest
+from portal.patients.decorators import mark_signed_in
+from portal.patients.handoff import HandoffError, release_handoff, verify_handoff
+from portal.patients.signin import PATIENT, finish_sign_in, safe_next
+from portal.vsee.errors import VSeeError
+from portal.vsee.service import get_client
+
+log = logging.getLogger(__name__)
+
+
+def _failed(reason: str) -> None:
+    audit.record(
+        audit.Action.SIGN_IN_FAILED,
+        outcome=audit.Outcome.FAILURE,
+        detail=f"handoff:{reason}",
+    )
+
+
+# The signed, single-use token is the proof, and the clinic's site posts it cross-site
+# (a plain form, so it works without JavaScript): there is no CSRF cookie to match.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def handoff(request: PortalRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _handoff_page(request)
+
+    next_path = safe_next(request, request.POST.get("next"))
+    try:
+        handoff = verify_handoff(request.POST.get("token", ""))
+    except HandoffError as exc:
+        _failed(exc.reason)
+        return render(
+            request,
+            "patients/handoff_failed.html",
+            {"reason": exc.reason, "next": next_path},
+            status=400,
+        )
+
+    # The nonce is already recorded: a second request with the same token, racing this
+    # one, is refused as a replay while SSO is under way. Recording it only after SSO would
+    # let both through. If SSO fails, the record is removed again so that the patient can
+    # retry the same token (within its lifetime) instead of being told it was used.
+    try:
+        user = get_client().user_sso(
+            type=PATIENT,
+            code=handoff.pid,
+            first_name=handoff.first_name,
+            last_name=handoff.last_name,
+            dob=handoff.dob,
+            email=handoff.email,
+            phone=handoff.phone,
+        )
+    except VSeeError as exc:
+        release_handoff(handoff)
+        log.warning("hand-off: VSee SSO failed: %s", type(exc).__name__)
+        audit.record(
+            audit.Action.VSEE_ERROR,
+            outcome=audit.Outcome.FAILURE,
+            detail=f"users.sso {type(exc).__name__} status={exc.status}",
+        )
+        response = render(
+            request,
+            "patients/handoff_unavailable.html",
+            {
+                "retryable": exc.retryable,
+                "token": request.POST.get("token", "") if exc.retryable else "",
+                "next": next_path,
+            },
+            status=503 if exc.retryable else 502,
+        )
+        add_never_cache_headers(response)  # the page holds the token for "Try again"
+        return response
+
+    finish_sign_in(request, user, type=PATIENT)
+    return mark_signed_in(HttpResponseRedirect(next_path))
+
+
+def _handoff_page(request: PortalRequest) -> HttpResponse:
+    if "token" in request.GET:
+        # Query strings end up in server and proxy logs and in browser history. The token
+        # is neither checked nor logged: the clinic's developer needs to change the link.
+        _failed("token_in_query")
+        return render(request, "patients/handoff_in_query.html", status=400)
+    # The token is after the `#`: only the browser has it, and handoff.js posts it.
+    next_path = safe_next(request, request.GET.get("next"))
+    return render(request, "patients/handoff.html", {"next": next_path})

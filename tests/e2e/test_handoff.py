@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from portal.clinic.models import HandoffSecret
+from tests.e2e.conftest import assert_accessible
+from tests.patients.test_handoff import PATIENT, make_handoff_token, sign_handoff
+
+pytestmark = pytest.mark.browser
+
+
+class TestHandoffInTheBrowser:
+    def test_a_link_with_the_token_after_the_hash_signs_the_patient_in(
+        self, page, live_server, vsee_live
+    ):
+        token = make_handoff_token(HandoffSecret.rotate(), PATIENT)
+        page.goto(f"{live_server.url}/sign-in/handoff/#{token}")
+        page.wait_for_url(f"{live_server.url}/")
+        assert page.get_by_role("button", name="Sign out").is_visible()
+        assert token not in page.url
+        # Nor is it left in history for the back button to bring back.
+        page.go_back()
+        assert token not in page.url
+
+    def test_the_failure_page_is_accessible(self, page, live_server, vsee_live):
+        secret = HandoffSecret.rotate()
+        now = int(time.time())
+        expired = sign_handoff(
+            secret, {**PATIENT, "iat": now - 200, "exp": now - 100, "nonce": "x" * 20}
+        )
+        page.goto(f"{live_server.url}/sign-in/handoff/#{expired}")
+        page.get_by_text("The link has expired").wait_for()  # the server's answer
+        heading = page.get_by_role("heading", level=1)
+        assert heading.inner_text() == "This sign-in link didn't work"
+        assert page.get_by_role("link", name="Sign in with email").is_visible()
+        assert_accessible(page)
+
+    def test_a_link_without_a_token_says_so_accessibly(
+        self, page, live_server, vsee_live
+    ):
+        page.goto(f"{live_server.url}/sign-in/handoff/")
+        heading = page.get_by_role("heading", level=1)
+        assert heading.inner_text() == "This sign-in link didn't work"
+        assert_accessible(page)
+
+    def test_a_token_in_the_query_string_is_refused_accessibly(
+        self, page, live_server, vsee_live
+    ):
+        token = make_handoff_token(HandoffSecret.rotate(), PATIENT)
+        page.goto(f"{live_server.url}/sign-in/handoff/?token={token}")
+        assert (
+            "set up the wrong way" in page.get_by_role("heading", level=1).inner_text()
+        )
+        assert_accessible(page)
