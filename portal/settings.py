@@ -33,12 +33,16 @@ INSTALLED_APPS = [
     "portal.clinic",
     "portal.booking",
     "portal.patients",
+    "portal.visits",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside sessions and CSRF, so it sees (and can adjust) the cookies they set.
+    "portal.clinic.framing.FrameAncestorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.middleware.KeepSessionOnServiceUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

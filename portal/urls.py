@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("portal.clinic.urls")),
     path("", include("portal.patients.urls")),
     path("", include("portal.booking.urls")),
+    path("", include("portal.visits.urls")),
 ]

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.sessions.backends.base import SessionBase
 
 DRAFT_KEY = "booking.draft"
+LAST_BOOKED_KEY = "booking.last"
 
 
 @dataclass
@@ -39,6 +40,25 @@ def save_draft(session: SessionBase, draft: Draft) -> None:
 
 def clear_draft(session: SessionBase) -> None:
     session.pop(DRAFT_KEY, None)
+
+
+def finish_draft(session: SessionBase, draft: Draft) -> None:
+    """The visit is made and confirmed: clear the draft, remembering only where it led, so
+    Back to its last step shows that visit instead of an empty form."""
+    session[LAST_BOOKED_KEY] = {
+        "room_code": draft.room_code,
+        "option": draft.option,
+        "visit_id": draft.visit_id,
+    }
+    clear_draft(session)
+
+
+def last_booked(session: SessionBase, room_code: str, option: str) -> str:
+    """The visit the last finished draft for this room and option made, or ""."""
+    last = session.get(LAST_BOOKED_KEY) or {}
+    if (last.get("room_code"), last.get("option")) == (room_code, option):
+        return last.get("visit_id", "")
+    return ""
 
 
 def draft_for(session: SessionBase, room_code: str, option: str) -> Draft:

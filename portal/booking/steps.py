@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.urls import reverse
+
 from portal.clinic.rooms import Room
 
 
@@ -31,3 +33,14 @@ def progress(room: Room, option: str, step: str) -> Progress:
     keys = [key for key, _ in steps]
     index = keys.index(step)
     return Progress(number=index + 1, total=len(steps), title=steps[index][1])
+
+
+def next_url(room: Room, option: str, after: str) -> str:
+    """Return the page of the step that follows `after` for this room and option."""
+    keys = [key for key, _ in steps_for(room, option)]
+    following = keys[keys.index(after) + 1]
+    if following == "files":
+        return reverse("files", args=[room.code, option])
+    if following == "time":
+        return reverse("time", args=[room.code])
+    return reverse("review", args=[room.code, option])

@@ -23,4 +23,15 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("rooms/<str:code>/", views.room_page, name="room"),
     path("rooms/<str:code>/<option:option>/", views.intake, name="intake"),
+    path("rooms/<str:code>/<option:option>/files/", views.files_step, name="files"),
+    path(
+        "rooms/<str:code>/<option:option>/files/<str:file_id>/remove/",
+        views.file_remove,
+        name="file_remove",
+    ),
+    path("rooms/<str:code>/appointment/time/", views.time_step, name="time"),
+    path("rooms/<str:code>/<option:option>/review/", views.review, name="review"),
+    path("booked/<str:visit_id>/", views.booked, name="booked"),
+    path("booked/<str:visit_id>/calendar.ics", views.calendar, name="calendar"),
+    path("visits/<str:visit_id>/join/", views.join, name="join"),
 ]

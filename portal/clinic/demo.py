@@ -105,3 +105,21 @@ def load_demo_configuration() -> Room:
         branding.clinic_name = "Demo Clinic"
         branding.save()
     return room
+
+
+def link_demo_patients(*, linked: bool = True) -> None:
+    """Let the sandbox's demo patients sign in by email and find their history.
+
+    Email sign-in knows a patient by a keyed hash of their email (portal.patients.identity);
+    the sandbox seeds them with readable codes. Giving them the hashed code instead makes
+    "ada@example.com" in the local run the Ada with the past visit. `linked=False` puts the
+    seed's codes back, so that seeding again finds them instead of making twins.
+    """
+    from portal.patients.identity import patient_code
+    from portal.sandbox.models import SandboxUser
+    from portal.sandbox.seed import PATIENTS
+
+    for seed_code, _first, _last, email, _dob in PATIENTS:
+        hashed = patient_code(email)
+        old, new = (seed_code, hashed) if linked else (hashed, seed_code)
+        SandboxUser.objects.filter(code=old).update(code=new)

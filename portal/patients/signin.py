@@ -16,6 +16,7 @@ PATIENT = 200  # users/sso types (beyond-the-seed §2)
 GUEST = 600
 OWNER_KEY = "patients.owner"
 MEMBER_KEY = "patients.member"
+FIRST_NAME_KEY = "patients.first_name"
 
 
 def _previous_member(session: SessionBase) -> str:
@@ -58,5 +59,8 @@ def finish_sign_in(
             forget_vsee_ids(session)
     session[OWNER_KEY] = owner
     session[MEMBER_KEY] = user.id
+    # Shown in the header ("Signed in as Ada"): a patient sent in by someone else's
+    # hand-off link sees at once that it is not their account.
+    session[FIRST_NAME_KEY] = (user.first_name or "")[:50]
     remember_patient(session, user, type=type)
     audit.record(audit.Action.SIGNED_IN, member_id=user.id, detail=f"type={type}")

@@ -251,6 +251,7 @@ class SandboxVisit(models.Model):
 ENDPOINTS = (
     "users.sso",
     "rooms.get",
+    "rooms.providers",
     "intakes.create",
     "intakes.update",
     "intakes.get",

@@ -23,6 +23,11 @@ J = r"(?:\.json)?/?$"
 
 api_v3 = [
     re_path(rf"^users/sso{J}", users.sso, name="users_sso"),
+    re_path(
+        rf"^rooms/(?P<code>[^/]+?)/providers{J}",
+        rooms.providers,
+        name="rooms_providers",
+    ),
     re_path(rf"^rooms/(?P<code>[^/]+?){J}", rooms.get, name="rooms_get"),
     re_path(rf"^intakes{J}", intakes.create, name="intakes"),
     re_path(

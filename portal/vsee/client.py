@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 import logging
 import random
+import re
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, Any, TypedDict, Unpack
 from urllib.parse import quote
@@ -21,9 +23,16 @@ from urllib.parse import quote
 import requests
 from pydantic import BaseModel, ValidationError
 
-from portal.vsee.errors import VSeeAuthExpired, VSeeError, VSeeRejected, VSeeUnavailable
+from portal.vsee.errors import (
+    VSeeAuthExpired,
+    VSeeError,
+    VSeeRejected,
+    VSeeSlotTaken,
+    VSeeUnavailable,
+)
 from portal.vsee.schemas import (
     Intake,
+    Person,
     Room,
     Slot,
     SsoUser,
@@ -359,6 +368,20 @@ class VSeeClient:
         data = self._request("GET", f"rooms/{_seg(code)}", endpoint="rooms.get")
         return self._parse(Room, data)
 
+    def room_providers(self, *, code: str) -> list[Person]:
+        """Return the providers of a room with their names (public access, like room_get)."""
+        # Reference: shared/vsee-api/beyond-the-seed.md §4 GET /rooms/:code/providers.
+        data = self._request(
+            "GET", f"rooms/{_seg(code)}/providers", endpoint="rooms.providers"
+        )
+        if not isinstance(data, list):
+            data = [] if data in (None, "", {}, False) else data
+        if not isinstance(data, list):
+            raise VSeeError(
+                "Unexpected providers from VSee", request_id=self.last_request_id
+            )
+        return [self._parse(Person, item) for item in data if isinstance(item, dict)]
+
     # --- intakes ----------------------------------------------------------------------------
 
     def intake_create(
@@ -521,9 +544,10 @@ class VSeeClient:
                 "member_id": member_id,
             }
         )
-        data = self._request(
-            "POST", "visits", endpoint="visits.create", token=token, json_body=body
-        )
+        with _slot_errors():
+            data = self._request(
+                "POST", "visits", endpoint="visits.create", token=token, json_body=body
+            )
         return self._parse(Visit, data)
 
     def visit_list(self, *, token: str) -> list[Visit]:
@@ -556,14 +580,15 @@ class VSeeClient:
         body = _compact(
             {"slot_start": slot_start, "slot_end": slot_end, "provider_id": provider_id}
         )
-        data = self._request(
-            "POST",
-            f"visits/{_seg(id)}",
-            endpoint="visits.update",
-            token=token,
-            params={"version": 2},
-            json_body=body,
-        )
+        with _slot_errors():
+            data = self._request(
+                "POST",
+                f"visits/{_seg(id)}",
+                endpoint="visits.update",
+                token=token,
+                params={"version": 2},
+                json_body=body,
+            )
         return self._parse(Visit, data)
 
     def visit_close(self, *, token: str, id: str, reason: str) -> str:
@@ -619,6 +644,26 @@ def _seg(value: str) -> str:
     if not value or value in (".", ".."):
         raise VSeeRejected("Invalid id", status=400)
     return quote(value, safe="")
+
+
+# VSee answers a slot lost to someone else with a 400 and words, not a code of its own
+# (reference §POST /visits); these are the words it and the sandbox use.
+_SLOT_GONE = re.compile(
+    r"slot.*(no longer available|not available|taken|booked|in the past)", re.I
+)
+
+
+@contextmanager
+def _slot_errors() -> Iterator[None]:
+    """Turn VSee's "that slot is gone" refusal into VSeeSlotTaken."""
+    try:
+        yield
+    except VSeeRejected as exc:
+        if exc.status in (400, 409, 422) and _SLOT_GONE.search(exc.message or ""):
+            raise VSeeSlotTaken(
+                exc.message, status=exc.status, request_id=exc.request_id
+            ) from exc
+        raise
 
 
 def _compact(body: Mapping[str, Any]) -> dict[str, Any]:

@@ -31,5 +31,9 @@ class VSeeRejected(VSeeError):
     """VSee refused the request (4xx); `message` is VSee's own text."""
 
 
+class VSeeSlotTaken(VSeeRejected):
+    """The chosen slot went to someone else (or passed) before the booking reached VSee."""
+
+
 class VSeeAuthExpired(VSeeError):
     """The patient's token is invalid or expired: sign the patient in again."""

@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.vsee.client import Upload, VSeeClient
-from portal.vsee.errors import VSeeAuthExpired
+from portal.vsee.errors import VSeeAuthExpired, VSeeRejected
 from portal.vsee.schemas import Intake, Room, Slot, SsoUser, UploadedFile, Visit
 
 PATIENT_KEY = "vsee.patient"
@@ -68,6 +68,24 @@ def get_room(code: str, *, client: VSeeClient | None = None) -> Room:
         settings.VSEE_ROOM_CACHE_SECONDS,
     )
     return room
+
+
+def get_room_providers(
+    code: str, *, client: VSeeClient | None = None
+) -> dict[str, str]:
+    """Return a room's provider display names by id, cached like the room.
+
+    Neither /availability nor GET /rooms/:code names providers; GET /rooms/:code/providers
+    does (beyond-the-seed §4).
+    """
+    key = f"vsee:room-providers:{settings.VSEE_ACCOUNT_CODE}:{code}"
+    cached = cache.get(key)
+    if cached is not None:
+        return dict(cached)
+    providers = (client or get_client()).room_providers(code=code)
+    names = {p.id: p.display_name for p in providers if p.id and p.display_name}
+    cache.set(key, names, settings.VSEE_ROOM_CACHE_SECONDS)
+    return names
 
 
 def forget_room(code: str) -> None:
@@ -195,6 +213,18 @@ class PatientVSee:
 
     def visit_get(self, visit_id: str) -> Visit:
         return self.client.visit_get(token=self.token, id=visit_id)
+
+    def own_visit(self, visit_id: str) -> Visit:
+        """Return a visit only if it is the signed-in patient's; otherwise "not found".
+
+        VSee checks this too; checking again here means a VSee slip never shows one
+        patient another's visit.
+        """
+        visit = self.visit_get(visit_id)
+        identity = current_patient(self.session)
+        if identity is None or str(visit.member_id or "") != identity.member_id:
+            raise VSeeRejected("Visit not found", status=404)
+        return visit
 
     def visit_current(self) -> Visit | None:
         return self.client.visit_current(token=self.token)

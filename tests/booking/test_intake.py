@@ -188,6 +188,9 @@ class TestSavingTheIntakeInVSee:
         assert "couldn't reach the clinic" in page or "reach the clinic" in page
         assert "Sore throat for three days" in page
         assert AuditEvent.objects.filter(action="vsee_error").count() == 1
+        # A refresh of the page still has them (the 503 did not drop the session).
+        refreshed = patient_client.get(URL).content.decode()
+        assert "Sore throat for three days" in refreshed
         settings.SANDBOX_FAULTS = []
         assert patient_client.post(URL, ANSWERS).status_code == 302
         assert len(new_intakes()) == 1

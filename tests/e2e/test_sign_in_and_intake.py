@@ -64,9 +64,11 @@ class TestEmailSignInThenTheIntake:
             "Self-pay"
         ).check()
         page.get_by_role("button", name="Continue").click()
-        assert page.get_by_text("Your answers are saved.").is_visible()
+        page.get_by_role("heading", name="Add files").wait_for()
+        assert page.get_by_text("Step 3 of 4").is_visible()
 
-        # Refresh: still there.
+        # Back to the form, and a refresh: the answers are still there.
+        page.go_back()
         page.reload()
         assert page.get_by_label("What brings you in today?").input_value() == (
             "Sore throat"

@@ -122,6 +122,9 @@ class TestEnteringTheCode:
         assert str(user.pk) == patient.member_id or user.code.startswith("em-")
         assert client.session.session_key != before
         assert AuditEvent.objects.filter(action="signed_in").count() == 1
+        # Whose account this is, at a glance (a hand-off link could be someone else's).
+        page = client.get("/").content.decode()
+        assert "Signed in as Ada" in page
 
     def test_the_same_email_is_the_same_vsee_patient_next_time(
         self, client, vsee_live, ask_for_code

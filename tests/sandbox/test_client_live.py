@@ -9,7 +9,12 @@ import requests
 
 from portal.sandbox.models import SandboxVisit
 from portal.vsee.client import Upload
-from portal.vsee.errors import VSeeAuthExpired, VSeeRejected, VSeeUnavailable
+from portal.vsee.errors import (
+    VSeeAuthExpired,
+    VSeeRejected,
+    VSeeSlotTaken,
+    VSeeUnavailable,
+)
 from portal.vsee.schemas import Slot
 from tests.conftest import ADA
 
@@ -160,6 +165,8 @@ class TestAppointments:
             )
         assert exc.value.status == 400
         assert "no longer available" in exc.value.message
+        # A refusal that means "slot gone" has its own class, so views can recover.
+        assert isinstance(exc.value, VSeeSlotTaken)
 
     def test_it_reads_availability_without_a_token_using_the_key_and_secret(self, vsee):
         room = vsee.room_get(code="demo-room")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from portal.sandbox.models import SandboxRoom
+from portal.sandbox.models import SandboxRoom, SandboxUser
 
 
 class TestRoomsGet:
@@ -68,3 +68,59 @@ class TestRoomsGet:
         response = api.get("/rooms/nope")
         assert response.status_code == 404
         assert response.json() == {"code": 404, "message": "Room not found"}
+
+
+class TestRoomsProviders:
+    def test_it_names_the_room_s_providers_in_vsee_s_shape(self, api, seeded):
+        response = api.get("/rooms/demo-room/providers")  # public: account code only
+        assert response.status_code == 200
+        providers = response.json()["data"]
+        assert [p["id"] for p in providers] == seeded["provider_ids"]
+        assert [(p["first_name"], p["last_name"]) for p in providers] == [
+            ("Mina", "Lee"),
+            ("Sam", "Ortiz"),
+            ("Priya", "Shah"),
+        ]
+        lee = providers[0]
+        assert (lee["title"], lee["suffix"]) == ("Dr.", "MD")
+        assert (lee["code"], lee["subtype"]) == ("demo-dr-lee", "482")
+        # beyond-the-seed §4: `false` placeholders, not strings.
+        assert lee["status"] is False and lee["short_bio"] is False
+        assert lee["photo"] is None
+        assert lee["vseeid"] == f"{settings.SANDBOX_ACCOUNT_CODE}+{lee['username']}"
+
+    def test_it_answers_with_and_without_json_suffix(self, api, seeded):
+        assert api.get("/rooms/demo-room/providers.json").status_code == 200
+        assert api.get("/rooms/demo-room/providers/").status_code == 200
+
+    def test_it_lists_only_providers_attached_to_the_room(self, api, seeded):
+        outsider = SandboxUser.objects.create(
+            type=SandboxUser.PROVIDER, first_name="Ida", last_name="Outside"
+        )
+        SandboxRoom.objects.create(code="other-room", name="Other").providers.add(
+            outsider
+        )
+        room = SandboxRoom.objects.get(code="demo-room")
+        room.providers.remove(SandboxUser.objects.get(code="demo-dr-ortiz"))
+
+        names = [
+            p["last_name"] for p in api.get("/rooms/demo-room/providers").json()["data"]
+        ]
+        assert names == ["Lee", "Shah"]
+        other = api.get("/rooms/other-room/providers").json()["data"]
+        assert [p["last_name"] for p in other] == ["Outside"]
+
+    def test_a_room_without_providers_has_an_empty_list(self, api, seeded):
+        SandboxRoom.objects.create(code="empty-room", name="Empty")
+        response = api.get("/rooms/empty-room/providers")
+        assert response.status_code == 200
+        assert response.json() == {"data": []}
+
+    def test_it_says_room_not_found(self, api, seeded):
+        response = api.get("/rooms/nope/providers")
+        assert response.status_code == 404
+        assert response.json() == {"code": 404, "message": "Room not found"}
+
+    def test_it_needs_the_account_code(self, client, seeded):
+        response = client.get("/sandbox/api_v3/rooms/demo-room/providers")
+        assert response.status_code == 403

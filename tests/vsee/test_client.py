@@ -22,8 +22,22 @@ import responses
 from pydantic import ValidationError
 
 from portal.vsee.client import Upload, VSeeClient
-from portal.vsee.errors import VSeeAuthExpired, VSeeError, VSeeRejected, VSeeUnavailable
-from portal.vsee.schemas import Intake, Room, Slot, SsoUser, UploadedFile, Visit
+from portal.vsee.errors import (
+    VSeeAuthExpired,
+    VSeeError,
+    VSeeRejected,
+    VSeeSlotTaken,
+    VSeeUnavailable,
+)
+from portal.vsee.schemas import (
+    Intake,
+    Person,
+    Room,
+    Slot,
+    SsoUser,
+    UploadedFile,
+    Visit,
+)
 from tests.fixtures import load_fixture
 from tests.vsee.conftest import (
     ADA_TOKEN,
@@ -602,6 +616,29 @@ class TestVisitCreate:
         assert "member_id" not in body
         assert "provider_id" not in body
         assert body["type"] == 2
+
+    @pytest.mark.parametrize(
+        ("status", "message", "taken"),
+        [
+            (400, "The selected slot is no longer available", True),
+            (409, "Slot already booked", True),
+            (400, "The selected slot is in the past", True),
+            (400, "intake_id is required", False),
+            (403, "Slot is not available", False),  # not a booking refusal
+        ],
+    )
+    def test_it_says_when_the_slot_was_taken_meanwhile(
+        self, rsps, api, status, message, taken
+    ):
+        rsps.post(
+            f"{BASE}/visits", json={"code": status, "message": message}, status=status
+        )
+        with pytest.raises(VSeeRejected) as exc:
+            api.visit_create(
+                token=ADA_TOKEN, room_code="r", intake_id="i", slot_start=1, slot_end=2
+            )
+        assert isinstance(exc.value, VSeeSlotTaken) is taken
+        assert exc.value.message == message
 
 
 class TestVisitList:
@@ -1387,3 +1424,84 @@ class TestSecretsStayOut:
             api.intake_get(token=ADA_TOKEN, id=ADA_INTAKE)
 
         assert MARKER not in "".join(traceback.format_exception(info.value))
+
+
+class TestRoomProviders:
+    # Payload: beyond-the-seed.md §4 GET /rooms/:code/providers.
+
+    def test_it_reads_the_providers_with_the_account_code_only(self, rsps, api):
+        rsps.get(
+            f"{BASE}/rooms/k7p2q/providers", json=load_fixture("rooms_providers__ok")
+        )
+
+        providers = api.room_providers(code="k7p2q")
+
+        call = only_call(rsps)
+        assert path_of(call) == "/api_v3/rooms/k7p2q/providers"
+        headers = call.request.headers
+        assert headers["X-AccountCode"] == "acme"
+        for private in ("X-ApiToken", "X-ApiKey", "X-ApiSecret"):
+            assert private not in headers
+        [lee] = providers
+        assert isinstance(lee, Person)
+        assert lee.id == "50123"
+        assert (lee.first_name, lee.last_name) == ("Mina", "Lee")
+        assert lee.display_name == "Mina Lee"  # "" title and suffix add nothing
+        # The `false` placeholders are kept as sent, not refused.
+        assert lee.model_extra["status"] is False
+        assert lee.model_extra["short_bio"] is False
+        assert lee.model_extra["username"] == "dr-lee"
+
+    def test_it_takes_numeric_ids_and_titles(self, rsps, api):
+        rsps.get(
+            f"{BASE}/rooms/k7p2q/providers",
+            json={
+                "data": [
+                    {
+                        "id": 50124,
+                        "first_name": "Sam",
+                        "last_name": "Ortiz",
+                        "title": "Dr.",
+                        "suffix": "MD",
+                        "status": False,
+                        "short_bio": False,
+                    }
+                ]
+            },
+        )
+
+        [ortiz] = api.room_providers(code="k7p2q")
+
+        assert ortiz.id == "50124"
+        assert ortiz.display_name == "Dr. Sam Ortiz MD"
+
+    @pytest.mark.parametrize("empty", [[], "", None])
+    def test_it_reads_no_providers_as_an_empty_list(self, rsps, api, empty):
+        rsps.get(f"{BASE}/rooms/k7p2q/providers", json={"data": empty})
+
+        assert api.room_providers(code="k7p2q") == []
+
+    def test_it_quotes_the_room_code_into_one_path_segment(self, rsps, api):
+        rsps.get(f"{BASE}/rooms/a%2Fb/providers", json={"data": []})
+
+        api.room_providers(code="a/b")
+
+        assert path_of(only_call(rsps)) == "/api_v3/rooms/a%2Fb/providers"
+
+    def test_it_says_not_found_for_an_unknown_room(self, rsps, api):
+        rsps.get(
+            f"{BASE}/rooms/nope/providers",
+            status=404,
+            json={"code": 404, "message": "Room not found"},
+        )
+
+        with pytest.raises(VSeeRejected) as info:
+            api.room_providers(code="nope")
+
+        assert info.value.status == 404
+
+    def test_it_raises_vsee_error_for_an_unreadable_payload(self, rsps, api):
+        rsps.get(f"{BASE}/rooms/k7p2q/providers", json={"data": {"id": "50123"}})
+
+        with pytest.raises(VSeeError):
+            api.room_providers(code="k7p2q")

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.clinic.demo import load_demo_configuration
+from portal.clinic.demo import link_demo_patients, load_demo_configuration
 from portal.sandbox.seed import seed_demo
 
 
@@ -25,8 +25,10 @@ class Command(BaseCommand):
             raise CommandError(
                 "The demo lives in the VSee sandbox, which is off (VSEE_SANDBOX_ENABLED=False)."
             )
+        link_demo_patients(linked=False)  # the seed finds its own patients again
         seed_demo()
         room = load_demo_configuration()
+        link_demo_patients()
         # A fresh password each run unless one is given: nothing guessable on a shared machine.
         password = os.getenv("DEMO_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
         User = get_user_model()

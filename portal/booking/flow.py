@@ -1,0 +1,97 @@
+"""What every step of the journey checks first, in one place.
+
+The room must be offered, VSee must answer for it, the option must work now, a guest may
+only be where guests are allowed, and steps after the intake need the intake made.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+
+from portal.booking.draft import Draft, draft_for, load_draft
+from portal.booking.options import VisitOption, visit_options
+from portal.booking.views.rooms import no_such_room
+from portal.clinic import audit
+from portal.clinic.rooms import Room
+from portal.http import PortalRequest
+from portal.patients.decorators import sign_in_url
+from portal.patients.guests import guest_allowed
+from portal.vsee.errors import VSeeError
+from portal.vsee.schemas import Room as VSeeRoom
+from portal.vsee.service import current_patient, get_room
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Step:
+    room: Room
+    vsee_room: VSeeRoom
+    option: VisitOption
+    draft: Draft
+
+
+def load_step(
+    request: PortalRequest, code: str, option: str, *, needs_intake: bool = True
+) -> Step | HttpResponse:
+    """Return the step's context, or the response that sends the patient where they belong."""
+    room = Room.objects.offered().filter(code=code).first()
+    if room is None:
+        return no_such_room(request)
+    try:
+        vsee_room = get_room(room.code)
+    except VSeeError as exc:
+        log.warning("room lookup failed: %s", exc)
+        return render(request, "vsee/unavailable.html", status=503)
+    offered = {o.key: o for o in visit_options(room, vsee_room)}
+    if option not in offered or not offered[option].available:
+        messages.info(request, "That way of being seen isn't available right now.")
+        return HttpResponseRedirect(reverse("room", args=[room.code]))
+    patient = current_patient(request.session)
+    if patient and patient.is_guest and not guest_allowed(room, option):
+        messages.info(request, "To book a time, please sign in with your email.")
+        return HttpResponseRedirect(sign_in_url(request.path))
+    if needs_intake:
+        draft = load_draft(request.session)
+        if not (
+            draft
+            and draft.intake_id
+            and draft.room_code == room.code
+            and draft.option == option
+            and not draft.visit_id
+        ):
+            return HttpResponseRedirect(reverse("intake", args=[room.code, option]))
+    else:
+        draft = draft_for(request.session, room.code, option)
+    return Step(room=room, vsee_room=vsee_room, option=offered[option], draft=draft)
+
+
+def member_id(request: PortalRequest) -> str:
+    patient = current_patient(request.session)
+    return patient.member_id if patient else ""
+
+
+def record_vsee_error(
+    request: PortalRequest,
+    exc: VSeeError,
+    *,
+    room: Room,
+    option: str,
+    visit_id: str = "",
+) -> None:
+    """Audit an upstream failure: the class, status and request id, never content."""
+    audit.record(
+        audit.Action.VSEE_ERROR,
+        outcome=audit.Outcome.FAILURE,
+        member_id=member_id(request),
+        room_code=room.code,
+        visit_id=visit_id,
+        visit_kind=option,
+        detail=f"{type(exc).__name__} status={exc.status} request={exc.request_id or '-'}",
+    )

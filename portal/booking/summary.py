@@ -1,0 +1,69 @@
+"""What the review and confirmation pages say about a visit, in the patient's words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from portal.booking.flow import Step
+from portal.booking.timezones import patient_time_zone
+from portal.http import PortalRequest
+
+KIND_NAMES = {
+    1: "Video visit now",
+    2: "Video appointment",
+    3: "Question for a provider",
+}
+
+
+def format_when(timestamp: int | None, zone: str) -> str:
+    """E.g. "Tuesday, December 1, 2026 at 9:30 AM EST"."""
+    if not timestamp:
+        return ""
+    local = datetime.fromtimestamp(timestamp, tz=UTC).astimezone(ZoneInfo(zone))
+    hour = local.strftime("%I").lstrip("0")
+    return f"{local:%A, %B} {local.day}, {local.year} at {hour}:{local:%M %p %Z}"
+
+
+@dataclass(frozen=True)
+class When:
+    patient: str  # in the patient's zone
+    clinic: str  # in the clinic's zone, when it differs
+    patient_zone: str
+    clinic_zone: str
+
+
+def when(timestamp: int | None, patient_zone: str, clinic_zone: str) -> When | None:
+    if not timestamp:
+        return None
+    mine = format_when(timestamp, patient_zone)
+    theirs = format_when(timestamp, clinic_zone)
+    return When(
+        patient=mine,
+        clinic=theirs if theirs != mine else "",
+        patient_zone=patient_zone,
+        clinic_zone=clinic_zone,
+    )
+
+
+def describe_draft(request: PortalRequest, step: Step) -> dict:
+    """The review page's summary of what is about to be made."""
+    draft = step.draft
+    consultation = next(
+        (
+            c
+            for c in step.room.consultations(step.vsee_room)
+            if c.id == draft.consultation_id
+        ),
+        None,
+    )
+    clinic_zone = step.room.time_zone_for(step.vsee_room)
+    return {
+        "reason": draft.answers.get("reason_for_visit", ""),
+        "file_count": len(draft.file_ids),
+        "consultation": consultation,
+        "when": when(
+            draft.slot_start, patient_time_zone(request, clinic_zone), clinic_zone
+        ),
+    }

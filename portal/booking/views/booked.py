@@ -1,0 +1,117 @@
+"""After the visit is made: the confirmation, its calendar file, and the way into video."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from portal.booking.calendar import ics_for_visit
+from portal.booking.draft import finish_draft, load_draft
+from portal.booking.summary import KIND_NAMES, when
+from portal.booking.timezones import patient_time_zone
+from portal.clinic.branding import current_branding
+from portal.clinic.rooms import Room
+from portal.http import PortalRequest
+from portal.patients.decorators import patient_required
+from portal.visits.access import own_visit_or_404
+from portal.visits.rows import can_join
+from portal.vsee.errors import VSeeAuthExpired, VSeeError
+from portal.vsee.service import PatientVSee, get_room
+
+log = logging.getLogger(__name__)
+
+
+@patient_required
+@require_GET
+def booked(request: PortalRequest, visit_id: str) -> HttpResponse:
+    try:
+        visit = own_visit_or_404(request, visit_id)
+    except VSeeAuthExpired:
+        raise
+    except VSeeError as exc:
+        log.warning("confirmation: visit lookup failed: %s", exc)
+        return render(request, "vsee/unavailable.html", status=503)
+    draft = load_draft(request.session)
+    if draft and draft.visit_id == visit.id:
+        finish_draft(request.session, draft)  # made and confirmed: only now is it done
+    room = Room.objects.filter(code=visit.room_code or "").first() or (
+        Room.objects.filter(code=draft.room_code).first() if draft else None
+    )
+    clinic_zone = _clinic_zone(room)
+    patient_zone = patient_time_zone(request, clinic_zone)
+    ctx = {
+        "visit": visit,
+        "kind": KIND_NAMES.get(visit.type or 0, "Visit"),
+        "room": room,
+        "when": when(visit.start, patient_zone, clinic_zone),
+        "provider": visit.provider.display_name if visit.provider else "",
+    }
+    return render(request, "booking/booked.html", ctx)
+
+
+@patient_required
+@require_GET
+def calendar(request: PortalRequest, visit_id: str) -> HttpResponse:
+    """An .ics for an appointment: UTC times, a stable UID, the clinic's name and no PHI."""
+    try:
+        visit = own_visit_or_404(request, visit_id)
+    except VSeeAuthExpired:
+        raise
+    except VSeeError:
+        return render(request, "vsee/unavailable.html", status=503)
+    if not (visit.start and visit.end):
+        raise Http404
+    clinic = current_branding().get("clinic_name") or "your clinic"
+    body = ics_for_visit(
+        visit,
+        clinic_name=clinic,
+        host=request.get_host(),
+        link=request.build_absolute_uri(f"/booked/{visit.id}/"),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="visit.ics"'
+    return response
+
+
+@patient_required
+@require_GET
+def join(request: PortalRequest, visit_id: str) -> HttpResponse:
+    """Into VSee's own video page: the one place a token leaves the server (DESIGN rule 3).
+
+    Only while joining makes sense: a walk-in still open, an appointment from shortly
+    before its start, or whatever VSee says is under way now.
+    """
+    vsee = PatientVSee(request.session)
+    try:
+        visit = own_visit_or_404(request, visit_id)
+        if not can_join(visit, int(time.time())):
+            current = vsee.visit_current()
+            if not (current and current.id == visit.id):
+                messages.info(
+                    request,
+                    "You can join from 15 minutes before the start of your appointment.",
+                )
+                return HttpResponseRedirect(reverse("visits:detail", args=[visit.id]))
+    except VSeeAuthExpired:
+        raise
+    except VSeeError:
+        return render(request, "vsee/unavailable.html", status=503)
+    response = HttpResponseRedirect(vsee.join_url(visit.id))
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _clinic_zone(room: Room | None) -> str:
+    if room is None:
+        return "UTC"
+    try:
+        return room.time_zone_for(get_room(room.code))
+    except VSeeError:
+        return room.time_zone or "UTC"

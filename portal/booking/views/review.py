@@ -1,0 +1,155 @@
+"""Last step: check the details, then make the visit — exactly once per draft."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from portal.booking.draft import Draft, last_booked, load_draft, save_draft
+from portal.booking.flow import Step, load_step, member_id, record_vsee_error
+from portal.booking.steps import progress
+from portal.booking.summary import describe_draft
+from portal.clinic import audit
+from portal.http import PortalRequest
+from portal.patients.decorators import patient_required
+from portal.vsee.errors import VSeeAuthExpired, VSeeError, VSeeSlotTaken
+from portal.vsee.schemas import Visit
+from portal.vsee.service import PatientVSee
+
+log = logging.getLogger(__name__)
+
+# How long a second submit of the same draft waits for the first to finish.
+IN_FLIGHT_WAIT_SECONDS = 10.0
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def review(request: PortalRequest, code: str, option: str) -> HttpResponse:
+    # Back, refresh or a resubmit after the visit was made: show that visit.
+    draft = load_draft(request.session)
+    if draft and draft.visit_id and (draft.room_code, draft.option) == (code, option):
+        return HttpResponseRedirect(reverse("booked", args=[draft.visit_id]))
+    done = last_booked(request.session, code, option)
+    if done and not (draft and draft.intake_id):
+        return HttpResponseRedirect(reverse("booked", args=[done]))
+    step = load_step(request, code, option)
+    if isinstance(step, HttpResponse):
+        return step
+    draft = step.draft
+    if option == "appointment" and not (draft.slot_start and draft.slot_end):
+        return HttpResponseRedirect(reverse("time", args=[step.room.code]))
+    if request.method == "GET":
+        return _render(request, step)
+
+    made = _made_for(draft)
+    if made:
+        return _go_to_booked(request, draft, made)
+    lock = f"booking:lock:{draft.intake_id}"
+    if not cache.add(lock, 1, timeout=60):
+        # A double click or a retried request: the first one is making the visit.
+        made = _wait_for_first_submit(draft)
+        if made:
+            return _go_to_booked(request, draft, made)
+        messages.info(request, "We're still booking this. Please wait a moment.")
+        return _render(request, step, status=409)
+    try:
+        visit = _make_visit(request, step)
+    except VSeeSlotTaken:
+        log.info("slot taken before booking")
+        audit.record(
+            audit.Action.VISIT_CREATED,
+            outcome=audit.Outcome.FAILURE,
+            member_id=member_id(request),
+            room_code=step.room.code,
+            visit_kind=option,
+            detail="slot_taken",
+        )
+        return HttpResponseRedirect(f"{reverse('time', args=[step.room.code])}?taken=1")
+    except VSeeAuthExpired:
+        raise
+    except VSeeError as exc:
+        log.warning("visit creation failed: %s", exc)
+        record_vsee_error(request, exc, room=step.room, option=option)
+        return _render(request, step, vsee_down=True, status=503)
+    finally:
+        cache.delete(lock)
+    # Remembered beyond this session copy, for a concurrent submit whose session is stale.
+    cache.set(f"booking:made:{draft.intake_id}", visit.id, 24 * 3600)
+    audit.record(
+        audit.Action.VISIT_CREATED,
+        member_id=member_id(request),
+        room_code=step.room.code,
+        visit_id=visit.id,
+        visit_kind=option,
+    )
+    return _go_to_booked(request, draft, visit.id)
+
+
+def _make_visit(request: PortalRequest, step: Step) -> Visit:
+    vsee = PatientVSee(request.session)
+    draft, room_code = step.draft, step.room.code
+    if draft.option == "walkin":
+        return vsee.visit_add_walkin(intake_id=draft.intake_id, room_code=room_code)
+    if draft.option == "econsult":
+        return vsee.visit_add_econsult(intake_id=draft.intake_id, room_code=room_code)
+    consultation = next(
+        (
+            c
+            for c in step.room.consultations(step.vsee_room)
+            if c.id == draft.consultation_id
+        ),
+        None,
+    )
+    if consultation is not None:
+        # VSee reads the visit's type (and any fee) from the intake (beyond-the-seed §9).
+        vsee.intake_update(
+            draft.intake_id,
+            consultation=consultation.model_dump(mode="json", exclude_none=True),
+        )
+    return vsee.visit_create(
+        room_code=room_code,
+        intake_id=draft.intake_id,
+        slot_start=draft.slot_start,
+        slot_end=draft.slot_end,
+        provider_id=draft.provider_id or None,
+    )
+
+
+def _made_for(draft: Draft) -> str:
+    return draft.visit_id or cache.get(f"booking:made:{draft.intake_id}") or ""
+
+
+def _wait_for_first_submit(draft: Draft) -> str:
+    deadline = time.monotonic() + IN_FLIGHT_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        made = cache.get(f"booking:made:{draft.intake_id}")
+        if made:
+            return made
+        time.sleep(0.2)
+    return ""
+
+
+def _go_to_booked(request: PortalRequest, draft: Draft, visit_id: str) -> HttpResponse:
+    draft.visit_id = visit_id
+    save_draft(request.session, draft)
+    return HttpResponseRedirect(reverse("booked", args=[visit_id]))
+
+
+def _render(
+    request: PortalRequest, step: Step, *, vsee_down: bool = False, status: int = 200
+) -> HttpResponse:
+    ctx = {
+        "room": step.room,
+        "option": step.option,
+        "progress": progress(step.room, step.option.key, "done"),
+        "summary": describe_draft(request, step),
+        "vsee_down": vsee_down,
+    }
+    return render(request, "booking/review.html", ctx, status=status)

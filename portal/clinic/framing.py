@@ -1,0 +1,71 @@
+"""Who may show the portal in a frame: only the websites listed under Embedding in admin.
+
+Browsers learn it from CSP frame-ancestors. Inside another site's frame the portal's
+cookies are third-party, so on HTTPS they are sent as SameSite=None when framing is
+allowed; otherwise the patient would be signed out on every page of the frame. (Browsers
+that block third-party cookies outright still will; the portal then opens video and
+sign-in in a new tab, where its cookies are first-party.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse
+
+from portal.patients.decorators import SIGNED_IN_COOKIE
+
+CACHE_KEY = "clinic:frame-ancestors"
+
+
+def allowed_frame_origins() -> list[str]:
+    origins = cache.get(CACHE_KEY)
+    if origins is None:
+        from portal.clinic.embedding import EmbeddingSettings
+
+        try:
+            row = EmbeddingSettings.objects.filter(pk=1).first()
+        except DatabaseError:
+            return []  # no framing while the database is down (and /healthz still answers)
+        origins = row.origins if row else []
+        cache.set(CACHE_KEY, origins, 300)
+    return origins
+
+
+def forget_frame_origins() -> None:
+    cache.delete(CACHE_KEY)
+
+
+class FrameAncestorsMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith("/admin/"):
+            return response  # staff pages are never framed (X-Frame-Options: DENY)
+        origins = allowed_frame_origins()
+        if not origins:
+            response.headers.setdefault(
+                "Content-Security-Policy", "frame-ancestors 'none'"
+            )
+            return response
+        response.headers["Content-Security-Policy"] = "frame-ancestors 'self' " + (
+            " ".join(origins)
+        )
+        # CSP replaces it where understood; DENY would still block older browsers' frames.
+        if "X-Frame-Options" in response.headers:
+            del response.headers["X-Frame-Options"]
+        if request.is_secure():
+            for name in (
+                settings.SESSION_COOKIE_NAME,
+                settings.CSRF_COOKIE_NAME,
+                SIGNED_IN_COOKIE,
+            ):
+                if name in response.cookies:
+                    response.cookies[name]["samesite"] = "None"
+                    response.cookies[name]["secure"] = True
+        return response

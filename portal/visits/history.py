@@ -1,0 +1,78 @@
+"""The history page's sections, from one list call and one "current" call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from portal.booking.summary import format_when
+from portal.clinic.rooms import Room
+from portal.visits.rows import (
+    HistoryRow,
+    can_change,
+    can_join,
+    has_summary,
+    is_upcoming,
+    kind_name,
+    status_name,
+)
+from portal.vsee.errors import VSeeError
+from portal.vsee.schemas import Visit
+from portal.vsee.service import get_room
+
+
+@dataclass(frozen=True)
+class History:
+    upcoming: list[HistoryRow]
+    current: HistoryRow | None
+    past: list[HistoryRow]
+    more_past: int  # how many past visits are not shown yet
+
+
+def row_for(
+    visit: Visit, zone: str, now: int, *, in_progress: bool = False
+) -> HistoryRow:
+    return HistoryRow(
+        visit=visit,
+        kind=kind_name(visit),
+        status="In progress" if in_progress else status_name(visit),
+        when=format_when(visit.start or visit.created, zone) or "Date not given",
+        provider=visit.provider.display_name if visit.provider else "",
+        join=can_join(visit, now, in_progress=in_progress),
+        change=not in_progress and can_change(visit, now),
+        summary=has_summary(visit),
+    )
+
+
+def build_history(
+    visits: list[Visit], current: Visit | None, zone: str, now: int, past_limit: int
+) -> History:
+    current_id = current.id if current else None
+    others = [v for v in visits if v.id != current_id]
+    upcoming = sorted(
+        (v for v in others if is_upcoming(v, now)), key=lambda v: v.start or 0
+    )
+    upcoming_ids = {v.id for v in upcoming}
+    past = sorted(
+        (v for v in others if v.id not in upcoming_ids),
+        key=lambda v: v.start or v.created or 0,
+        reverse=True,
+    )
+    return History(
+        upcoming=[row_for(v, zone, now) for v in upcoming],
+        current=row_for(current, zone, now, in_progress=True) if current else None,
+        past=[row_for(v, zone, now) for v in past[:past_limit]],
+        more_past=max(0, len(past) - past_limit),
+    )
+
+
+def clinic_zone() -> str:
+    """The zone to show times in until the patient's own is known: the clinic's."""
+    room = Room.objects.offered().first()
+    if room is None:
+        return "UTC"
+    if room.time_zone:
+        return room.time_zone
+    try:
+        return room.time_zone_for(get_room(room.code))
+    except VSeeError:
+        return "UTC"

@@ -1,0 +1,75 @@
+"""How a visit reads on the history page: kind and status in plain words, and what the
+patient can do with it now. VSee's codes are reconstructed (beyond-the-seed §8); an
+unknown code reads "Status N", never an error."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from portal.vsee.schemas import Visit
+
+KINDS = {1: "Video visit", 2: "Appointment", 3: "E-consult"}
+STATUSES = {
+    10: "Waiting",
+    20: "Booked",
+    25: "In progress",
+    30: "Completed",
+    40: "Cancelled",
+}
+OPEN, LIVE, DONE, CANCELLED = 10, 25, 30, 40
+BOOKED = 20
+# VSee lets a patient in about 15 minutes before an appointment (its help desk says so).
+JOIN_EARLY_SECONDS = 15 * 60
+
+
+def kind_name(visit: Visit) -> str:
+    return KINDS.get(visit.type or 0, "Visit")
+
+
+def status_name(visit: Visit) -> str:
+    if visit.status is None:
+        return "Status unknown"
+    if visit.type == 3 and visit.status == BOOKED:
+        return "Sent"  # a new e-consult is "confirmed" in VSee's words
+    return STATUSES.get(visit.status, f"Status {visit.status}")
+
+
+def is_upcoming(visit: Visit, now: int) -> bool:
+    return (
+        visit.type == 2
+        and visit.status in (OPEN, BOOKED)
+        and bool(visit.start)
+        and (visit.end or visit.start) > now
+    )
+
+
+def can_join(visit: Visit, now: int, *, in_progress: bool = False) -> bool:
+    """An appointment from shortly before its start until its end, or a visit under way."""
+    if in_progress:
+        return visit.status not in (DONE, CANCELLED)
+    if visit.type == 1:
+        return visit.status in (OPEN, LIVE)
+    if visit.type == 2 and visit.status in (OPEN, BOOKED, LIVE) and visit.start:
+        return visit.start - JOIN_EARLY_SECONDS <= now <= (visit.end or visit.start)
+    return False
+
+
+def can_change(visit: Visit, now: int) -> bool:
+    """Cancel or reschedule: appointments that have not started."""
+    return is_upcoming(visit, now) and (visit.start or 0) > now
+
+
+def has_summary(visit: Visit) -> bool:
+    return visit.status == DONE
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    visit: Visit
+    kind: str
+    status: str
+    when: str
+    provider: str
+    join: bool
+    change: bool
+    summary: bool

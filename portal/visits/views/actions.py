@@ -1,0 +1,114 @@
+"""What a patient can do to a visit: cancel an appointment, download a summary."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from portal.booking.flow import member_id
+from portal.booking.summary import format_when
+from portal.booking.timezones import patient_time_zone
+from portal.clinic import audit
+from portal.http import PortalRequest
+from portal.patients.decorators import patient_required
+from portal.visits.access import own_visit_or_404
+from portal.visits.history import clinic_zone, row_for
+from portal.visits.rows import can_change, has_summary
+from portal.vsee.errors import VSeeAuthExpired, VSeeError, VSeeRejected
+from portal.vsee.service import PatientVSee
+
+log = logging.getLogger(__name__)
+
+CANCEL_REASON = "patient_cancel_appointment"
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def cancel(request: PortalRequest, visit_id: str) -> HttpResponse:
+    """GET asks "are you sure?"; POST cancels. htmx swaps the history row in place."""
+    try:
+        visit = own_visit_or_404(request, visit_id)
+    except VSeeAuthExpired:
+        raise
+    except VSeeError:
+        return render(request, "vsee/unavailable.html", status=503)
+    now = int(time.time())
+    zone = patient_time_zone(request, clinic_zone())
+    if not can_change(visit, now):
+        messages.info(request, "This visit can no longer be cancelled online.")
+        return HttpResponseRedirect(reverse("visits:detail", args=[visit.id]))
+    ctx = {"visit": visit, "when": format_when(visit.start, zone)}
+    if request.method == "GET":
+        template = "visits/partials/cancel_confirm.html" if request.htmx else None
+        return render(request, template or "visits/cancel.html", ctx)
+    try:
+        PatientVSee(request.session).visit_close(visit.id, CANCEL_REASON)
+    except VSeeAuthExpired:
+        raise
+    except VSeeError as exc:
+        log.warning("cancel failed: %s", exc)
+        audit.record(
+            audit.Action.VSEE_ERROR,
+            outcome=audit.Outcome.FAILURE,
+            member_id=member_id(request),
+            visit_id=visit.id,
+            visit_kind="appointment",
+            detail=f"{type(exc).__name__} status={exc.status}",
+        )
+        return render(
+            request, "visits/cancel.html", {**ctx, "vsee_down": True}, status=503
+        )
+    audit.record(
+        audit.Action.VISIT_CANCELLED,
+        member_id=member_id(request),
+        room_code=visit.room_code or "",
+        visit_id=visit.id,
+        visit_kind="appointment",
+    )
+    if request.htmx:
+        cancelled = visit.model_copy(update={"status": 40})
+        return render(
+            request,
+            "visits/partials/row.html",
+            {
+                "row": row_for(cancelled, zone, now),
+                "announce": "Appointment cancelled.",
+            },
+        )
+    messages.success(request, "Your appointment is cancelled.")
+    return HttpResponseRedirect(reverse("visits:history"))
+
+
+@patient_required
+@require_GET
+def summary(request: PortalRequest, visit_id: str) -> HttpResponse:
+    """Send the patient to the PDF VSee made; the portal never fetches or keeps it."""
+    try:
+        visit = own_visit_or_404(request, visit_id)
+        if not has_summary(visit):
+            raise VSeeRejected("No summary for an unfinished visit", status=404)
+        url = PatientVSee(request.session).visit_summary_url(visit.id)
+    except VSeeAuthExpired:
+        raise
+    except VSeeRejected as exc:
+        log.info("no visit summary: status=%s", exc.status)
+        return render(request, "visits/no_summary.html", {"visit_id": visit_id})
+    except VSeeError as exc:
+        log.warning("summary export failed: %s", exc)
+        return render(request, "vsee/unavailable.html", status=503)
+    audit.record(
+        audit.Action.SUMMARY_DOWNLOADED,
+        member_id=member_id(request),
+        room_code=visit.room_code or "",
+        visit_id=visit.id,
+    )
+    response = HttpResponseRedirect(url)
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -1,0 +1,123 @@
+"""The visit history and one visit's details."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from portal.booking.summary import format_when
+from portal.booking.timezones import patient_time_zone
+from portal.clinic.questions import IntakeQuestion
+from portal.http import PortalRequest
+from portal.patients.decorators import patient_required, sign_in_url
+from portal.visits.access import own_visit_or_404
+from portal.visits.history import build_history, clinic_zone, row_for
+from portal.visits.notes import clean_note
+from portal.vsee.errors import VSeeAuthExpired, VSeeError
+from portal.vsee.service import PatientVSee, current_patient
+
+log = logging.getLogger(__name__)
+
+PAST_PAGE = 10
+PAST_MAX = 500
+
+
+def _past_limit(raw: str | None) -> int:
+    """`?past=` from the "show more" link; anything odd is the first page."""
+    try:
+        value = int(raw or PAST_PAGE)
+    except ValueError:
+        return PAST_PAGE
+    return min(max(value, PAST_PAGE), PAST_MAX)
+
+
+@patient_required
+@require_GET
+def history(request: PortalRequest) -> HttpResponse:
+    if current_patient(request.session).is_guest:
+        ctx = {"sign_in_url": sign_in_url("/visits/")}
+        return render(request, "visits/guest.html", ctx)
+    vsee = PatientVSee(request.session)
+    try:
+        visits = vsee.visit_list()
+        current = vsee.visit_current()
+    except VSeeAuthExpired:
+        raise
+    except VSeeError as exc:
+        log.warning("history: VSee failed: %s", exc)
+        return render(request, "vsee/unavailable.html", status=503)
+    zone = patient_time_zone(request, clinic_zone())
+    limit = _past_limit(request.GET.get("past"))
+    ctx = {
+        "history": build_history(visits, current, zone, int(time.time()), limit),
+        "zone": zone,
+        "next_past": limit + PAST_PAGE,
+    }
+    return render(request, "visits/history.html", ctx)
+
+
+@patient_required
+@require_GET
+def detail(request: PortalRequest, visit_id: str) -> HttpResponse:
+    try:
+        visit = own_visit_or_404(request, visit_id)
+    except VSeeAuthExpired:
+        raise
+    except VSeeError as exc:
+        log.warning("visit detail: VSee failed: %s", exc)
+        return render(request, "vsee/unavailable.html", status=503)
+    zone = patient_time_zone(request, clinic_zone())
+    now = int(time.time())
+    intake = visit.intake
+    notes = visit.postvisit
+    ctx = {
+        "row": row_for(visit, zone, now),
+        "visit": visit,
+        "ends": format_when(visit.end, zone) if visit.end else "",
+        "reason": intake.reason_for_visit if intake else "",
+        "answers": _answers(intake.custom_answers if intake else {}),
+        "attachments": [a.name or "Attached file" for a in intake.attachments]
+        if intake
+        else [],
+        "notes": [
+            (title, clean_note(getattr(notes, field)))
+            for field, title in NOTE_FIELDS
+            if notes and not notes.draft and getattr(notes, field)
+        ],
+        "prescriptions": [_prescription(p) for p in visit.prescriptions],
+    }
+    return render(request, "visits/detail.html", ctx)
+
+
+NOTE_FIELDS = [
+    ("assessment_plan", "Assessment and plan"),
+    ("diagnosis", "Diagnosis"),
+    ("patient_instructions", "Instructions for you"),
+]
+
+
+def _answers(custom: dict[str, object]) -> list[tuple[str, str]]:
+    """The patient's answers, labelled with the question as asked (retired ones too)."""
+    labels = dict(IntakeQuestion.objects.values_list("key", "label"))
+    return [
+        (labels.get(key, key.replace("_", " ").capitalize()), str(value))
+        for key, value in custom.items()
+        if value not in (None, "")
+    ]
+
+
+def _prescription(raw: dict) -> dict[str, str]:
+    """A prescription in VSee's (DoseSpot-like) shape: Drug, Directions, Qty, Refills."""
+    name = raw.get("Drug") or raw.get("drug") or raw.get("name") or "Prescription"
+    quantity = " ".join(str(raw[k]) for k in ("Qty", "QtyQual") if raw.get(k))
+    parts = [
+        str(raw.get("Directions") or ""),
+        f"Quantity {quantity}" if quantity else "",
+        f"Refills {raw['Refills']}" if raw.get("Refills") not in (None, "") else "",
+        str(raw.get("PrescriberName") or ""),
+    ]
+    return {"name": str(name), "detail": " · ".join(p for p in parts if p)}

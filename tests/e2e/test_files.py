@@ -1,0 +1,147 @@
+"""The attachments step in a real browser: htmx uploads with a list and remove buttons,
+and the same step as plain forms with JavaScript off."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from portal.clinic.rooms import FieldMode, Room
+from portal.sandbox.models import SandboxFile, SandboxIntake
+from tests.booking.test_files import ELF, png_bytes
+from tests.conftest import ADA
+from tests.e2e.conftest import DESKTOP, assert_accessible
+
+pytestmark = pytest.mark.browser
+
+PNG = {"name": "insurance card.png", "mimeType": "image/png", "buffer": png_bytes()}
+FAKE_PDF = {"name": "invoice.pdf", "mimeType": "application/pdf", "buffer": ELF}
+
+
+def sign_in_and_fill_in_the_intake(page, base_url: str, mailoutbox) -> None:
+    page.goto(base_url + "/rooms/demo-room/walkin/")
+    page.get_by_role("heading", name="Sign in").wait_for()
+    page.get_by_label("First name").fill(ADA["first_name"])
+    page.get_by_label("Last name").fill(ADA["last_name"])
+    page.get_by_label("Date of birth").fill(ADA["dob"])
+    page.get_by_label("Email address").fill(ADA["email"])
+    page.get_by_role("button", name="Email me a code").click()
+    page.get_by_role("heading", name="Check your email").wait_for()
+    code = re.search(r"\b(\d{6})\b", mailoutbox[-1].body).group(1)
+    page.get_by_label("6-digit code").fill(code)
+    page.get_by_role("button", name="Sign in").click()
+
+    page.get_by_role("heading", name="About your visit").wait_for()
+    page.get_by_label("What brings you in today?").fill("Sore throat")
+    page.get_by_label("Which state are you in right now?").select_option("NY")
+    page.get_by_role("group", name="Have you been seen by us before?").get_by_label(
+        "No"
+    ).check()
+    page.get_by_role("group", name="How will you pay?").get_by_label("Self-pay").check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("heading", name="Add files").wait_for()
+
+
+def attached_ids() -> list[str]:
+    return SandboxIntake.objects.order_by("-created").first().attachment_ids
+
+
+class TestAttachmentsWithHtmx:
+    def test_upload_see_remove_refuse_and_continue(
+        self, page, live_server, vsee_live, mailoutbox
+    ):
+        sign_in_and_fill_in_the_intake(page, live_server.url, mailoutbox)
+        assert page.get_by_text("Step 3 of 4").is_visible()
+        assert page.get_by_text("No files attached yet.").is_visible()
+        assert_accessible(page)
+
+        # The clinic now needs a file: Continue without one says so on the input.
+        Room.objects.filter(code="demo-room").update(
+            attachments_mode=FieldMode.REQUIRED
+        )
+        page.get_by_role("button", name="Continue").click()
+        summary = page.get_by_role("alert")
+        assert "Attach at least one file to continue." in summary.inner_text()
+        assert page.get_by_label("Add files").get_attribute("aria-invalid") == "true"
+        assert page.title().startswith("Error: ")
+        assert_accessible(page)
+
+        # htmx swaps the panel: the page itself is not reloaded.
+        page.evaluate("window.notReloaded = true")
+        page.get_by_label("Add files").set_input_files(PNG)
+        page.get_by_role("button", name="Upload").click()
+        files = page.get_by_role("list", name="Your files")
+        files.get_by_text("insurance card.png", exact=True).first.wait_for()
+        assert page.evaluate("window.notReloaded") is True
+        assert "PNG" in files.inner_text()
+        assert (
+            page.get_by_role("status")
+            .get_by_text("Added “insurance card.png”.")
+            .is_visible()
+        )
+        assert page.locator("#upload-progress").is_hidden()
+        [stored] = SandboxFile.objects.all()
+        assert attached_ids() == [str(stored.id)]
+        assert_accessible(page)
+
+        page.get_by_role("button", name="Remove insurance card.png").click()
+        page.get_by_text("No files attached yet.").wait_for()
+        assert (
+            page.get_by_role("status")
+            .get_by_text("Removed “insurance card.png”.")
+            .is_visible()
+        )
+        assert attached_ids() == []
+
+        # A program dressed as a PDF: refused, with the message on the input.
+        page.get_by_label("Add files").set_input_files(FAKE_PDF)
+        page.get_by_role("button", name="Upload").click()
+        page.locator("#id_files_error").wait_for()
+        assert (
+            "“invoice.pdf” is a program" in page.locator("#id_files_error").inner_text()
+        )
+        field = page.get_by_label("Add files")
+        assert field.get_attribute("aria-invalid") == "true"
+        assert "id_files_error" in field.get_attribute("aria-describedby")
+        assert "There is a problem" in page.get_by_role("status").inner_text()
+        assert page.evaluate("window.notReloaded") is True
+        assert_accessible(page)
+
+        page.get_by_label("Add files").set_input_files(PNG)
+        page.get_by_role("button", name="Upload").click()
+        files.get_by_text("insurance card.png", exact=True).first.wait_for()
+        page.get_by_role("button", name="Continue").click()
+        page.get_by_role("heading", name="Ready to see a doctor").wait_for()
+        assert len(attached_ids()) == 1
+
+
+class TestAttachmentsWithoutJavaScript:
+    def test_plain_forms_upload_and_remove(
+        self, chromium, live_server, vsee_live, mailoutbox
+    ):
+        context = chromium.new_context(viewport=DESKTOP, java_script_enabled=False)
+        page = context.new_page()
+        try:
+            sign_in_and_fill_in_the_intake(page, live_server.url, mailoutbox)
+            page.get_by_label("Add files").set_input_files(PNG)
+            page.get_by_role("button", name="Upload").click()
+            page.get_by_role("list", name="Your files").get_by_text(
+                "insurance card.png", exact=True
+            ).first.wait_for()
+            assert page.get_by_text("Added “insurance card.png”.").is_visible()
+            assert len(attached_ids()) == 1
+
+            page.get_by_label("Add files").set_input_files(FAKE_PDF)
+            page.get_by_role("button", name="Upload").click()
+            page.get_by_role("heading", name="There is a problem").wait_for()
+            assert (
+                "“invoice.pdf” is a program" in page.get_by_role("alert").inner_text()
+            )
+            # (axe needs JavaScript; the same page with an error is checked above.)
+
+            page.get_by_role("button", name="Remove insurance card.png").click()
+            page.get_by_text("No files attached yet.").wait_for()
+            assert attached_ids() == []
+        finally:
+            context.close()

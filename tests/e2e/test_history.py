@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from portal.clinic.demo import link_demo_patients
+from portal.patients.identity import patient_code
+from portal.sandbox.models import SandboxVisit
+from tests.conftest import ADA
+from tests.e2e.conftest import assert_accessible
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def ada_in_browser(page, live_server, vsee_live, mailoutbox, vsee):
+    """The demo Ada, signed in by email in the browser, with one upcoming appointment."""
+    link_demo_patients()
+    ada = vsee.user_sso(
+        type=200,
+        code=patient_code(ADA["email"]),
+        first_name=ADA["first_name"],
+        last_name=ADA["last_name"],
+        dob=ADA["dob"],
+    )
+    room = vsee.room_get(code="demo-room")
+    intake = vsee.intake_create(token=ada.token.token, room_code="demo-room", type=2)
+    now = int(time.time())
+    slot = vsee.availability_get(
+        token=ada.token.token,
+        room_code="demo-room",
+        intake_id=intake.id,
+        consultation_id=room.consultations[0].id,
+        start=now + 86400,
+        end=now + 8 * 86400,
+    )[0]
+    upcoming = vsee.visit_create(
+        token=ada.token.token,
+        room_code="demo-room",
+        intake_id=intake.id,
+        slot_start=slot.start,
+        slot_end=slot.end,
+    )
+    page.goto(live_server.url + "/visits/")
+    page.get_by_label("First name").fill(ADA["first_name"])
+    page.get_by_label("Last name").fill(ADA["last_name"])
+    page.get_by_label("Date of birth").fill(ADA["dob"])
+    page.get_by_label("Email address").fill(ADA["email"])
+    page.get_by_role("button", name="Email me a code").click()
+    code = re.search(r"\b(\d{6})\b", mailoutbox[-1].body).group(1)
+    page.get_by_label("6-digit code").fill(code)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Your visits").wait_for()
+    return upcoming
+
+
+class TestHistoryInTheBrowser:
+    def test_the_history_lists_upcoming_and_past_and_cancels_in_place(
+        self, page, ada_in_browser
+    ):
+        upcoming = ada_in_browser
+        assert_accessible(page)
+        row = page.locator(f"#visit-{upcoming.id}")
+        assert "Booked" in row.inner_text()
+        past = page.get_by_role("region", name="Past visits")
+        assert "Completed" in past.inner_text()
+
+        row.get_by_role("link", name="Cancel").click()
+        page.get_by_role("button", name="Yes, cancel it").wait_for()
+        assert_accessible(page)
+        page.get_by_role("button", name="Yes, cancel it").click()
+        page.locator(
+            f"#visit-{upcoming.id} .visit__status", has_text="Cancelled"
+        ).wait_for()
+        assert page.url.endswith("/visits/")  # swapped in place, no page load
+        assert SandboxVisit.objects.get(pk=upcoming.id).status == SandboxVisit.CANCELLED
+
+    def test_the_detail_page_shows_the_provider_s_notes(self, page, ada_in_browser):
+        page.get_by_role("region", name="Past visits").get_by_role("link").first.click()
+        page.get_by_role("heading", name="From your provider").wait_for()
+        assert page.get_by_text("Acute pharyngitis, likely bacterial.").is_visible()
+        assert page.get_by_role("link", name="Download summary (PDF)").is_visible()
+        assert_accessible(page)

@@ -1,0 +1,165 @@
+"""The three ways to be seen, end to end in Chromium against the sandbox."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from portal.sandbox.models import SandboxVisit
+from portal.vsee.errors import VSeeSlotTaken
+from tests.conftest import ADA
+from tests.e2e.conftest import assert_accessible
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def new_visits(vsee_live):
+    before = set(SandboxVisit.objects.values_list("pk", flat=True))
+    return lambda: list(SandboxVisit.objects.exclude(pk__in=before))
+
+
+def choose(page, live_server, mailoutbox, option_title: str) -> None:
+    """From the clinic's page, pick an option and sign in by email."""
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name=option_title).click()
+    page.get_by_label("First name").fill(ADA["first_name"])
+    page.get_by_label("Last name").fill(ADA["last_name"])
+    page.get_by_label("Date of birth").fill(ADA["dob"])
+    page.get_by_label("Email address").fill(ADA["email"])
+    page.get_by_role("button", name="Email me a code").click()
+    code = re.search(r"\b(\d{6})\b", mailoutbox[-1].body).group(1)
+    page.get_by_label("6-digit code").fill(code)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="About your visit").wait_for()
+
+
+def fill_intake(page, reason: str = "Sore throat") -> None:
+    page.get_by_label("What brings you in today?").fill(reason)
+    page.get_by_label("Which state are you in right now?").select_option("NY")
+    page.get_by_role("group", name="How will you pay?").get_by_label("Self-pay").check()
+    page.get_by_role("group", name="Have you been seen by us before?").get_by_label(
+        "No"
+    ).check()
+    page.get_by_role("button", name="Continue").click()
+
+
+def skip_files(page) -> None:
+    page.get_by_role("heading", name="Add files").wait_for()
+    assert_accessible(page)
+    page.get_by_role("button", name="Continue").click()
+
+
+class TestWalkIn:
+    def test_from_the_clinic_s_page_to_the_waiting_room(
+        self, page, live_server, mailoutbox, new_visits
+    ):
+        choose(page, live_server, mailoutbox, "See a doctor now")
+        fill_intake(page)
+        skip_files(page)
+        page.get_by_role("heading", name="Ready to see a doctor").wait_for()
+        assert page.get_by_text("Sore throat").is_visible()
+        assert_accessible(page)
+        page.get_by_role("button", name="Go to the waiting room").click()
+
+        page.get_by_role("heading", name="You're checked in").wait_for()
+        assert_accessible(page)
+        [visit] = new_visits()
+        join = page.get_by_role("link", name="Go to the waiting room")
+        assert join.get_attribute("href") == f"/visits/{visit.pk}/join/"
+
+        # Back to the review page: it shows the visit made, and makes no second one.
+        page.go_back()
+        page.get_by_role("heading", name="You're checked in").wait_for()
+        assert page.url.endswith(f"/booked/{visit.pk}/")
+        assert len(new_visits()) == 1
+
+
+class TestEConsult:
+    def test_a_vsee_outage_on_submit_keeps_everything_and_a_retry_sends_it(
+        self, page, live_server, mailoutbox, new_visits, settings
+    ):
+        choose(page, live_server, mailoutbox, "Send a question")
+        fill_intake(page, reason="A rash on my arm")
+        skip_files(page)
+        page.get_by_role("heading", name="Check and send").wait_for()
+
+        settings.SANDBOX_FAULTS = [
+            {"endpoint": "visits.add_econsult", "error_rate": 1.0, "error_status": 503}
+        ]
+        page.get_by_role("button", name="Send my question").click()
+        alert = page.get_by_role("alert")
+        assert "Nothing was booked" in alert.inner_text()
+        assert page.get_by_text("A rash on my arm").is_visible()
+        assert_accessible(page)
+        assert new_visits() == []
+
+        settings.SANDBOX_FAULTS = []
+        page.get_by_role("button", name="Send my question").click()
+        page.get_by_role("heading", name="Your question is sent").wait_for()
+        assert len(new_visits()) == 1
+
+
+class TestAppointment:
+    def test_a_slot_taken_meanwhile_then_a_double_clicked_booking_makes_one_visit(
+        self, page, live_server, mailoutbox, new_visits, vsee, ben
+    ):
+        choose(page, live_server, mailoutbox, "Book a time")
+        fill_intake(page, reason="Follow-up")
+        skip_files(page)
+
+        page.get_by_role("heading", name="Choose a time").wait_for()
+        page.get_by_role("heading", name="What kind of visit do you need?").wait_for()
+        assert_accessible(page)
+        page.get_by_role("link", name="Quick video visit").click()
+        page.locator("button[name=slot]").first.wait_for()
+        assert_accessible(page)
+        first = page.locator("button[name=slot]").first
+        start, end = (int(x) for x in first.get_attribute("value").split("-"))
+        first.click()
+        page.get_by_role("heading", name="Check and book").wait_for()
+        assert_accessible(page)
+
+        # Back and forward in the middle: the answers are still there.
+        intake = page.get_by_role("heading", name="About your visit")
+        for _ in range(6):
+            page.go_back()
+            page.wait_for_load_state()
+            if intake.is_visible():
+                break
+        assert page.get_by_label("What brings you in today?").input_value() == (
+            "Follow-up"
+        )
+        page.goto(live_server.url + "/rooms/demo-room/appointment/review/")
+
+        # Someone else takes that time (every provider) before the patient books it.
+        while True:
+            intake = vsee.intake_create(
+                token=ben.token.token, room_code="demo-room", type=2
+            )
+            try:
+                vsee.visit_create(
+                    token=ben.token.token,
+                    room_code="demo-room",
+                    intake_id=intake.id,
+                    slot_start=start,
+                    slot_end=end,
+                )
+            except VSeeSlotTaken:
+                break
+        ours_before = len(
+            [v for v in new_visits() if v.member.email == "ada@example.com"]
+        )
+        page.get_by_role("button", name="Book this time").click()
+        page.get_by_text("That time was just taken").wait_for()
+        assert_accessible(page)
+
+        page.locator("button[name=slot]").first.click()
+        page.get_by_role("heading", name="Check and book").wait_for()
+        page.get_by_role("button", name="Book this time").dblclick()
+        page.get_by_role("heading", name="Your visit is booked").wait_for()
+        assert_accessible(page)
+        ours = [v for v in new_visits() if v.member.email == "ada@example.com"]
+        assert len(ours) == ours_before + 1
+        assert page.get_by_role("link", name="Add to calendar (.ics)").is_visible()

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+import re
+
+from portal.clinic.models import AuditEvent
+from portal.sandbox.models import SandboxVisit
+from portal.vsee.errors import VSeeSlotTaken
+from portal.vsee.service import PatientVSee
+
+
+class TestCancel:
+    def test_it_asks_first_then_closes_the_visit_with_vsee(self, ada_client, book):
+        visit = book(2)
+        page = ada_client.get(f"/visits/{visit.id}/cancel/").content.decode()
+        assert "Cancel your appointment?" in page
+        assert SandboxVisit.objects.get(pk=visit.id).status == SandboxVisit.CONFIRMED
+
+        r = ada_client.post(f"/visits/{visit.id}/cancel/")
+        assert r["Location"] == "/visits/"
+        row = SandboxVisit.objects.get(pk=visit.id)
+        assert row.status == SandboxVisit.CANCELLED
+        assert AuditEvent.objects.filter(
+            action="visit_cancelled", visit_id=visit.id
+        ).exists()
+        page = ada_client.get("/visits/").content.decode()
+        assert "Your appointment is cancelled." in page
+
+    def test_with_htmx_the_row_is_swapped_in_place(self, ada_client, book):
+        visit = book(2)
+        headers = {"HX-Request": "true", "HX-Target": f"visit-{visit.id}"}
+        confirm = ada_client.get(f"/visits/{visit.id}/cancel/", headers=headers)
+        fragment = confirm.content.decode()
+        assert fragment.lstrip().startswith(
+            f'<li class="visit visit--confirm" id="visit-{visit.id}"'
+        )
+        assert "Yes, cancel it" in fragment
+
+        r = ada_client.post(f"/visits/{visit.id}/cancel/", headers=headers)
+        row = r.content.decode()
+        assert row.lstrip().startswith(f'<li class="visit" id="visit-{visit.id}"')
+        assert "Cancelled" in row
+        assert "Appointment cancelled." in row  # announced to screen readers
+        assert "<html" not in row
+
+    def test_a_past_visit_cannot_be_cancelled(self, ada_client, past_visit):
+        r = ada_client.post(f"/visits/{past_visit.pk}/cancel/")
+        assert r["Location"] == f"/visits/{past_visit.pk}/"
+        assert (
+            SandboxVisit.objects.get(pk=past_visit.pk).status == SandboxVisit.COMPLETED
+        )
+
+    def test_vsee_down_leaves_it_booked_and_says_so(self, ada_client, book, settings):
+        visit = book(2)
+        settings.SANDBOX_FAULTS = [
+            {"endpoint": "visits.close", "error_rate": 1.0, "error_status": 503}
+        ]
+        r = ada_client.post(f"/visits/{visit.id}/cancel/")
+        assert r.status_code == 503
+        assert "not cancelled yet" in r.content.decode()
+
+
+class TestReschedule:
+    def test_it_moves_the_appointment_to_the_chosen_slot(self, ada_client, book):
+        visit = book(0)
+        page = ada_client.get(f"/visits/{visit.id}/reschedule/").content.decode()
+        assert "Choose a new time" in page
+        slots = re.findall(r'name="slot" value="(\d+-\d+)"', page)
+        new = next(s for s in slots if not s.startswith(str(visit.start)))
+        r = ada_client.post(f"/visits/{visit.id}/reschedule/", {"slot": new})
+        assert r["Location"] == f"/visits/{visit.id}/"
+        row = SandboxVisit.objects.get(pk=visit.id)
+        assert int(row.start.timestamp()) == int(new.split("-")[0])
+        assert AuditEvent.objects.filter(
+            action="visit_rescheduled", outcome="success"
+        ).exists()
+        assert (
+            "Your appointment is moved to"
+            in ada_client.get(r["Location"]).content.decode()
+        )
+
+    def test_a_slot_taken_meanwhile_offers_the_nearest_times(
+        self, ada_client, book, vsee, ben, monkeypatch
+    ):
+        visit = book(0)
+        page = ada_client.get(f"/visits/{visit.id}/reschedule/").content.decode()
+        slots = re.findall(r'name="slot" value="(\d+-\d+)"', page)
+        wanted = next(s for s in slots if not s.startswith(str(visit.start)))
+        start, end = (int(x) for x in wanted.split("-"))
+        real_update = PatientVSee.visit_update
+
+        def ben_gets_there_first(self, visit_id, **fields):
+            # Between the picker's last look and the update, Ben takes every provider.
+            while True:
+                intake = vsee.intake_create(
+                    token=ben.token.token, room_code="demo-room", type=2
+                )
+                try:
+                    vsee.visit_create(
+                        token=ben.token.token,
+                        room_code="demo-room",
+                        intake_id=intake.id,
+                        slot_start=start,
+                        slot_end=end,
+                    )
+                except VSeeSlotTaken:
+                    break
+            return real_update(self, visit_id, **fields)
+
+        monkeypatch.setattr(PatientVSee, "visit_update", ben_gets_there_first)
+        r = ada_client.post(f"/visits/{visit.id}/reschedule/", {"slot": wanted})
+        assert r["Location"] == f"/visits/{visit.id}/reschedule/?taken=1"
+        page = ada_client.get(r["Location"]).content.decode()
+        assert "That time was just taken" in page
+        assert int(SandboxVisit.objects.get(pk=visit.id).start.timestamp()) == (
+            visit.start
+        )
+        assert AuditEvent.objects.filter(
+            action="visit_rescheduled", outcome="failure", detail="slot_taken"
+        ).exists()
+
+
+class TestSummary:
+    def test_it_redirects_to_the_pdf_vsee_made(self, ada_client, past_visit):
+        r = ada_client.get(f"/visits/{past_visit.pk}/summary/")
+        assert r.status_code == 302
+        assert "/sandbox/exports/" in r["Location"]
+        assert r["Cache-Control"] == "no-store"
+        assert AuditEvent.objects.filter(action="summary_downloaded").exists()
+
+    def test_a_visit_without_a_summary_says_so(self, ada_client, book):
+        visit = book(0)
+        page = ada_client.get(f"/visits/{visit.id}/summary/").content.decode()
+        assert "No summary yet" in page
+
+
+class TestJoin:
+    def test_an_appointment_days_away_cannot_be_joined_yet(self, ada_client, book):
+        visit = book(20)
+        r = ada_client.get(f"/visits/{visit.id}/join/")
+        assert r["Location"] == f"/visits/{visit.id}/"
+        page = ada_client.get(r["Location"]).content.decode()
+        assert "You can join from 15 minutes before the start" in page

@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from portal.clinic.models import AuditEvent
+from portal.sandbox.models import SandboxVisit
+from portal.vsee.client import VSeeClient
+
+
+def sections(page: str) -> dict[str, list[str]]:
+    """Visit ids per section, in page order."""
+    found = {}
+    for name, title in (
+        ("now", "now-title"),
+        ("upcoming", "upcoming-title"),
+        ("past", "past-title"),
+    ):
+        match = re.search(
+            rf'<section aria-labelledby="{title}">(.*?)</section>', page, re.S
+        )
+        found[name] = (
+            re.findall(r'data-visit="([^"]+)"', match.group(1)) if match else []
+        )
+    return found
+
+
+class TestHistory:
+    def test_upcoming_soonest_first_then_now_then_past_most_recent_first(
+        self, ada_client, book, past_visit, vsee, ada_token
+    ):
+        later = book(5)
+        sooner = book(1)
+        econsult_intake = vsee.intake_create(token=ada_token, room_code="demo-room")
+        econsult = vsee.visit_add_econsult(
+            token=ada_token, intake_id=econsult_intake.id, room_code="demo-room"
+        )
+        walkin_intake = vsee.intake_create(
+            token=ada_token, room_code="demo-room", type=1
+        )
+        walkin = vsee.visit_add_walkin(
+            token=ada_token, intake_id=walkin_intake.id, room_code="demo-room"
+        )
+
+        page = ada_client.get("/visits/").content.decode()
+        found = sections(page)
+        assert found["upcoming"] == [sooner.id, later.id]
+        assert found["now"] == [walkin.id]
+        assert found["past"] == [econsult.id, str(past_visit.pk)]
+        assert "Completed" in page and "Sent" in page and "Booked" in page
+
+    def test_it_makes_one_list_call_and_one_current_call(
+        self, ada_client, book, monkeypatch
+    ):
+        book(0)
+        book(1)
+        calls = []
+        real = VSeeClient._request
+
+        def counting(self, method, path, *, endpoint, **kwargs):
+            calls.append(endpoint)
+            return real(self, method, path, endpoint=endpoint, **kwargs)
+
+        monkeypatch.setattr(VSeeClient, "_request", counting)
+        ada_client.get("/visits/")
+        assert sorted(c for c in calls if c.startswith("visits.")) == [
+            "visits.current",
+            "visits.list",
+        ]
+
+    def test_times_are_in_the_patient_s_time_zone(self, ada_client, past_visit):
+        start = past_visit.start
+        page = ada_client.get("/visits/?tz=Asia/Tokyo").content.decode()
+        local = start.astimezone(ZoneInfo("Asia/Tokyo"))
+        assert "Times are shown in Asia/Tokyo." in page
+        assert f"{local:%B} {local.day}, {local.year}" in page
+        assert "JST" in page
+
+    def test_an_unknown_status_reads_as_a_number_not_an_error(
+        self, ada_client, past_visit
+    ):
+        SandboxVisit.objects.filter(pk=past_visit.pk).update(status=77)
+        r = ada_client.get("/visits/")
+        assert r.status_code == 200
+        assert "Status 77" in r.content.decode()
+
+    def test_a_long_history_shows_more_on_request(self, ada_client, vsee, ada_token):
+        for _ in range(12):
+            intake = vsee.intake_create(token=ada_token, room_code="demo-room")
+            vsee.visit_add_econsult(
+                token=ada_token, intake_id=intake.id, room_code="demo-room"
+            )
+        page = ada_client.get("/visits/").content.decode()
+        assert len(sections(page)["past"]) == 10
+        assert "Show more" in page
+        page = ada_client.get("/visits/?past=20").content.decode()
+        assert "Show more" not in page
+        assert len(sections(page)["past"]) >= 12
+        # A hand-edited page number is not an error.
+        assert ada_client.get("/visits/?past=lots").status_code == 200
+
+    def test_vsee_down_has_a_page(self, ada_client, settings):
+        settings.SANDBOX_FAULTS = [
+            {"endpoint": "visits.list", "error_rate": 1.0, "error_status": 503}
+        ]
+        settings.VSEE_DEADLINE = 1
+        r = ada_client.get("/visits/")
+        assert r.status_code == 503
+        assert "reach the clinic" in r.content.decode()
+
+    def test_a_guest_is_told_why_there_is_no_history(self, client, vsee_live):
+        client.post(
+            "/sign-in/guest/",
+            {
+                "first_name": "Grace",
+                "last_name": "Hopper",
+                "dob": "1906-12-09",
+                "next": "/rooms/demo-room/walkin/",
+            },
+        )
+        page = client.get("/visits/").content.decode()
+        assert "as a guest" in page
+        assert "Sign in with email" in page
+
+
+class TestDetail:
+    def test_it_shows_the_visit_with_the_provider_s_notes_and_prescriptions(
+        self, ada_client, past_visit
+    ):
+        page = ada_client.get(f"/visits/{past_visit.pk}/").content.decode()
+        assert "Acute pharyngitis" in page
+        assert "<li>Start amoxicillin for 10 days.</li>" in page
+        assert "Amoxicillin 500 MG Oral Capsule" in page
+        assert "Download summary (PDF)" in page
+
+    def test_a_hostile_note_is_rendered_harmless(self, ada_client, past_visit):
+        past_visit.postvisit = {
+            **past_visit.postvisit,
+            "assessment_plan": (
+                '<p onclick="steal()">Rest <b>well</b></p>'
+                "<script>alert('x')</script>"
+                "<img src=x onerror=\"alert('y')\">"
+                "<a href=\"javascript:alert('z')\">click</a>"
+                '<iframe src="https://evil.example"></iframe>'
+            ),
+        }
+        past_visit.save()
+        page = ada_client.get(f"/visits/{past_visit.pk}/").content.decode()
+        assert "<p>Rest <b>well</b></p>" in page
+        for bad in (
+            "<script>alert",
+            "onerror",
+            "javascript:",
+            "onclick",
+            "<iframe",
+            "<img",
+        ):
+            assert bad not in page, bad
+
+    def test_the_answers_are_labelled_with_the_question_even_when_retired(
+        self, ada_client
+    ):
+        from portal.clinic.questions import IntakeQuestion
+        from tests.booking.test_intake import ANSWERS
+
+        ada_client.post("/rooms/demo-room/econsult/", ANSWERS)
+        ada_client.post("/rooms/demo-room/econsult/review/")
+        visit = SandboxVisit.objects.filter(type=SandboxVisit.ECONSULT).latest("pk")
+        IntakeQuestion.objects.filter(key="insurance").update(active=False)
+        page = ada_client.get(f"/visits/{visit.pk}/").content.decode()
+        assert "How will you pay?" in page and "Self-pay" in page
+        assert "Sore throat for three days" in page
+
+
+class TestAccess:
+    @pytest.mark.parametrize(
+        "action", ["", "cancel/", "summary/", "reschedule/", "join/"]
+    )
+    def test_another_patient_s_visit_is_not_found_and_audited(
+        self, ada_client, vsee, ben, action
+    ):
+        intake = vsee.intake_create(token=ben.token.token, room_code="demo-room")
+        bens = vsee.visit_add_econsult(
+            token=ben.token.token, intake_id=intake.id, room_code="demo-room"
+        )
+        r = ada_client.get(f"/visits/{bens.id}/{action}")
+        assert r.status_code == 404
+        event = AuditEvent.objects.get(action="access_denied")
+        assert event.visit_id == bens.id and event.patient_ref
+
+    def test_the_history_needs_sign_in(self, client, vsee_live):
+        r = client.get("/visits/")
+        assert r["Location"] == "/sign-in/?next=%2Fvisits%2F"
