@@ -108,6 +108,18 @@ class TestAttachmentsWithHtmx:
         assert page.evaluate("window.notReloaded") is True
         assert_accessible(page)
 
+        # Too large for the room's limit: refused, with the size and the limit in words.
+        Room.objects.filter(code="demo-room").update(attachment_max_mb=1)
+        big = {**PNG, "name": "scan.png", "buffer": png_bytes() + b"\0" * 1_300_000}
+        page.get_by_label("Add files").set_input_files(big)
+        page.get_by_role("button", name="Upload").click()
+        page.locator(
+            "#id_files_error", has_text="the limit is 1 MB per file"
+        ).wait_for()
+        assert "“scan.png” is 1." in page.locator("#id_files_error").inner_text()
+        assert attached_ids() == []
+        Room.objects.filter(code="demo-room").update(attachment_max_mb=10)
+
         page.get_by_label("Add files").set_input_files(PNG)
         page.get_by_role("button", name="Upload").click()
         files.get_by_text("insurance card.png", exact=True).first.wait_for()

@@ -83,3 +83,22 @@ class TestHistoryInTheBrowser:
         assert page.get_by_text("Acute pharyngitis, likely bacterial.").is_visible()
         assert page.get_by_role("link", name="Download summary (PDF)").is_visible()
         assert_accessible(page)
+
+    def test_rescheduling_uses_the_picker_and_moves_the_visit(
+        self, page, ada_in_browser
+    ):
+        upcoming = ada_in_browser
+        page.locator(f"#visit-{upcoming.id}").get_by_role(
+            "link", name="Reschedule"
+        ).click()
+        page.get_by_role("heading", name="Choose a new time").wait_for()
+        assert_accessible(page)
+        other = page.locator(
+            f"button[name=slot]:not([value^='{upcoming.start}-'])"
+        ).first
+        new_start = int(other.get_attribute("value").split("-")[0])
+        other.click()
+        page.get_by_text("Your appointment is moved to").wait_for()
+        assert_accessible(page)
+        moved = SandboxVisit.objects.get(pk=upcoming.id)
+        assert int(moved.start.timestamp()) == new_start
