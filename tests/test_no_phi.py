@@ -1,12 +1,16 @@
-"""No PHI where it does not belong: a whole flow with marker values, then a search for them
-in the audit log, every log record and every URL the portal sent the browser to."""
+"""No PHI where it does not belong: a whole flow (sign-in, intake, files, visit, history)
+with marker values, then a search for them in the audit log, every log record and every
+URL the portal sent the browser to."""
 
 from __future__ import annotations
 
 import logging
 import re
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from portal.clinic.models import AuditEvent
+from tests.booking.test_files import png_bytes
 
 MARKERS = {
     "first_name": "Zyxmarkfirst",
@@ -31,6 +35,8 @@ NEEDLES = [
     "MARKER-REASON",
     "MARKER-ALLERGY",
     "555 0199",
+    "MARKER-FILENAME",
+    "MARKER-BADFILE",
 ]
 
 
@@ -51,6 +57,22 @@ def test_a_patient_s_details_reach_neither_the_audit_log_nor_the_logs(
     locations.append(r["Location"])
     r = client.post("/rooms/demo-room/walkin/", ANSWERS)  # an update
     locations.append(r["Location"])
+    files = "/rooms/demo-room/walkin/files/"
+    upload = SimpleUploadedFile(
+        "MARKER-FILENAME-3391.png", png_bytes(), content_type="image/png"
+    )
+    r = client.post(files, {"files": [upload]})
+    locations.append(r["Location"])
+    refused = SimpleUploadedFile("MARKER-BADFILE-2210.pdf", b"MZ\x90\x00" * 64)
+    client.post(files, {"files": [refused]})
+    r = client.post("/rooms/demo-room/walkin/review/")
+    locations.append(r["Location"])
+    visit_page = r["Location"]
+    client.get(visit_page)
+    client.get("/visits/")
+    visit_id = visit_page.strip("/").split("/")[-1]
+    client.get(f"/visits/{visit_id}/")
+    client.get("/visits/999999/")  # not hers: a 404 and an audit row
 
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {
@@ -58,6 +80,9 @@ def test_a_patient_s_details_reach_neither_the_audit_log_nor_the_logs(
         "signed_in",
         "intake_created",
         "intake_updated",
+        "file_uploaded",
+        "visit_created",
+        "access_denied",
     } <= actions
 
     audit_rows = " ".join(
