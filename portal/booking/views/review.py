@@ -6,7 +6,6 @@ import logging
 import time
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from portal.booking.draft import Draft, last_booked, load_draft, save_draft
 from portal.booking.flow import Step, load_step, member_id, record_vsee_error
+from portal.booking.models import claim, made_for
 from portal.booking.steps import progress
 from portal.booking.summary import describe_draft
 from portal.clinic import audit
@@ -48,11 +48,11 @@ def review(request: PortalRequest, code: str, option: str) -> HttpResponse:
     if request.method == "GET":
         return _render(request, step)
 
-    made = _made_for(draft)
+    made = draft.visit_id or made_for(draft.intake_id)
     if made:
         return _go_to_booked(request, draft, made)
-    lock = f"booking:lock:{draft.intake_id}"
-    if not cache.add(lock, 1, timeout=60):
+    held = claim(draft.intake_id)
+    if held is None:
         # A double click or a retried request: the first one is making the visit.
         made = _wait_for_first_submit(draft)
         if made:
@@ -61,7 +61,27 @@ def review(request: PortalRequest, code: str, option: str) -> HttpResponse:
         return _render(request, step, status=409)
     try:
         visit = _make_visit(request, step)
-    except VSeeSlotTaken:
+    except BaseException as exc:
+        held.delete()  # nothing was made: a retry may try again
+        if isinstance(exc, VSeeError) and not isinstance(exc, VSeeAuthExpired):
+            return _not_made(request, step, exc)
+        raise
+    held.visit_id = visit.id
+    held.save(update_fields=["visit_id"])
+    audit.record(
+        audit.Action.VISIT_CREATED,
+        member_id=member_id(request),
+        room_code=step.room.code,
+        visit_id=visit.id,
+        visit_kind=option,
+    )
+    return _go_to_booked(request, draft, visit.id)
+
+
+def _not_made(request: PortalRequest, step: Step, exc: VSeeError) -> HttpResponse:
+    """The time went to someone else: back to the picker. VSee failed: say so, keep all."""
+    option = step.option.key
+    if isinstance(exc, VSeeSlotTaken):
         log.info("slot taken before booking")
         audit.record(
             audit.Action.VISIT_CREATED,
@@ -72,24 +92,9 @@ def review(request: PortalRequest, code: str, option: str) -> HttpResponse:
             detail="slot_taken",
         )
         return HttpResponseRedirect(f"{reverse('time', args=[step.room.code])}?taken=1")
-    except VSeeAuthExpired:
-        raise
-    except VSeeError as exc:
-        log.warning("visit creation failed: %s", exc)
-        record_vsee_error(request, exc, room=step.room, option=option)
-        return _render(request, step, vsee_down=True, status=503)
-    finally:
-        cache.delete(lock)
-    # Remembered beyond this session copy, for a concurrent submit whose session is stale.
-    cache.set(f"booking:made:{draft.intake_id}", visit.id, 24 * 3600)
-    audit.record(
-        audit.Action.VISIT_CREATED,
-        member_id=member_id(request),
-        room_code=step.room.code,
-        visit_id=visit.id,
-        visit_kind=option,
-    )
-    return _go_to_booked(request, draft, visit.id)
+    log.warning("visit creation failed: %s", exc)
+    record_vsee_error(request, exc, room=step.room, option=option)
+    return _render(request, step, vsee_down=True, status=503)
 
 
 def _make_visit(request: PortalRequest, step: Step) -> Visit:
@@ -122,14 +127,10 @@ def _make_visit(request: PortalRequest, step: Step) -> Visit:
     )
 
 
-def _made_for(draft: Draft) -> str:
-    return draft.visit_id or cache.get(f"booking:made:{draft.intake_id}") or ""
-
-
 def _wait_for_first_submit(draft: Draft) -> str:
     deadline = time.monotonic() + IN_FLIGHT_WAIT_SECONDS
     while time.monotonic() < deadline:
-        made = cache.get(f"booking:made:{draft.intake_id}")
+        made = made_for(draft.intake_id)
         if made:
             return made
         time.sleep(0.2)
