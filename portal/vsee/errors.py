@@ -17,8 +17,10 @@ class VSeeError(Exception):
         self.request_id = request_id
 
     def __str__(self) -> str:
+        # What logs and tracebacks show: enough to find the call in VSee's own logs. VSee's
+        # message stays out of them, because it may repeat what the patient sent.
         status = f" status={self.status}" if self.status is not None else ""
-        return f"{self.__class__.__name__}{status} request_id={self.request_id}: {self.message}"
+        return f"{self.__class__.__name__}{status} request_id={self.request_id or '-'}"
 
 
 class VSeeUnavailable(VSeeError):

@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from portal.vsee import service
 from portal.vsee.client import VSeeClient
-from portal.vsee.errors import VSeeAuthExpired
+from portal.vsee.errors import VSeeAuthExpired, VSeeRejected
 from portal.vsee.schemas import SsoUser
 from portal.vsee.service import (
     TOKEN_MARGIN_SECONDS,
@@ -373,3 +373,12 @@ class TestJoinUrl:
 
         with pytest.raises(VSeeAuthExpired):
             PatientVSee(session, client=api).join_url("18407167")
+
+
+class TestErrorsInLogs:
+    def test_an_error_s_text_leaves_vsee_s_message_out(self):
+        # VSee may echo what was sent ("Invalid phone 212 555 0199"); logs get the
+        # class, status and request id, and views read .message when they show it.
+        exc = VSeeRejected("Invalid phone 212 555 0199", status=400, request_id="r-1")
+        assert str(exc) == "VSeeRejected status=400 request_id=r-1"
+        assert exc.message == "Invalid phone 212 555 0199"
