@@ -4,10 +4,14 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portal.clinic.models import AuditEvent
+from portal.clinic.questions import IntakeQuestion
 from portal.sandbox.models import SandboxVisit
 from portal.vsee.client import VSeeClient
+from tests.booking.test_files import png_bytes
+from tests.booking.test_intake import ANSWERS
 
 
 def sections(page: str) -> dict[str, list[str]]:
@@ -162,9 +166,6 @@ class TestDetail:
     def test_the_answers_are_labelled_with_the_question_even_when_retired(
         self, ada_client
     ):
-        from portal.clinic.questions import IntakeQuestion
-        from tests.booking.test_intake import ANSWERS
-
         ada_client.post("/rooms/demo-room/econsult/", ANSWERS)
         ada_client.post("/rooms/demo-room/econsult/review/")
         visit = SandboxVisit.objects.filter(type=SandboxVisit.ECONSULT).latest("pk")
@@ -193,3 +194,14 @@ class TestAccess:
     def test_the_history_needs_sign_in(self, client, vsee_live):
         r = client.get("/visits/")
         assert r["Location"] == "/sign-in/?next=%2Fvisits%2F"
+
+
+class TestDetailWithFiles:
+    def test_the_files_sent_are_listed_by_name(self, ada_client):
+        ada_client.post("/rooms/demo-room/econsult/", ANSWERS)
+        card = SimpleUploadedFile("insurance card.png", png_bytes(), "image/png")
+        ada_client.post("/rooms/demo-room/econsult/files/", {"files": [card]})
+        r = ada_client.post("/rooms/demo-room/econsult/review/")
+        page = ada_client.get(r["Location"].replace("/booked/", "/visits/"))
+        assert "Files you sent" in page.content.decode()
+        assert "insurance card.png" in page.content.decode()
