@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from portal.patients.signin import FIRST_NAME_KEY
@@ -16,4 +17,5 @@ def patient(request: HttpRequest) -> dict[str, Any]:
         "signed_in": identity is not None,
         "signed_in_as_guest": bool(identity and identity.is_guest),
         "signed_in_name": session.get(FIRST_NAME_KEY, "") if identity else "",
+        "code_minutes": settings.SIGN_IN_CODE_MINUTES,
     }
