@@ -56,7 +56,7 @@ def calls(monkeypatch):
 
 @pytest.fixture
 def no_waits(monkeypatch):
-    monkeypatch.setattr("portal.vsee.client._sleep", lambda seconds: None)
+    monkeypatch.setattr("portal.vsee.client.transport._sleep", lambda seconds: None)
 
 
 def today_ny() -> date:

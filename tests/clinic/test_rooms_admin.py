@@ -15,7 +15,7 @@ DOWN = [{"endpoint": "rooms.get", "error_rate": 1.0, "error_status": 503}]
 @pytest.fixture(autouse=True)
 def _no_retry_waits(monkeypatch):
     # VSee-down tests retry 503s; the waits between tries are not what is under test.
-    monkeypatch.setattr("portal.vsee.client._sleep", lambda seconds: None)
+    monkeypatch.setattr("portal.vsee.client.transport._sleep", lambda seconds: None)
 
 
 @pytest.fixture

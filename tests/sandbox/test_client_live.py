@@ -272,7 +272,7 @@ class TestFaultsThroughTheClient:
         self, vsee, settings, monkeypatch
     ):
         waits: list[float] = []
-        monkeypatch.setattr("portal.vsee.client._sleep", waits.append)
+        monkeypatch.setattr("portal.vsee.client.transport._sleep", waits.append)
         settings.SANDBOX_FAULTS = [
             {"endpoint": "rooms.get", "error_rate": 1.0, "error_status": 503}
         ]
@@ -282,7 +282,7 @@ class TestFaultsThroughTheClient:
 
     def test_it_never_retries_a_failing_post(self, vsee, ada, settings, monkeypatch):
         waits: list[float] = []
-        monkeypatch.setattr("portal.vsee.client._sleep", waits.append)
+        monkeypatch.setattr("portal.vsee.client.transport._sleep", waits.append)
         intake = _intake(vsee, ada, type=1)
         settings.SANDBOX_FAULTS = [
             {"endpoint": "visits.add_walkin", "error_rate": 1.0, "error_status": 503}

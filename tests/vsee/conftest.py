@@ -46,6 +46,6 @@ def api() -> VSeeClient:
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Record the client's back-off sleeps instead of sleeping; jitter pinned to identity."""
     recorded: list[float] = []
-    monkeypatch.setattr("portal.vsee.client._sleep", recorded.append)
-    monkeypatch.setattr("portal.vsee.client._jitter", lambda delay: delay)
+    monkeypatch.setattr("portal.vsee.client.transport._sleep", recorded.append)
+    monkeypatch.setattr("portal.vsee.client.transport._jitter", lambda delay: delay)
     return recorded

@@ -1,4 +1,4 @@
-"""portal/vsee/client.py: one class per endpoint, then errors, retries, the deadline and secrets.
+"""portal/vsee/client/: one class per endpoint, then errors, retries, the deadline and secrets.
 
 Payloads are VSee's own samples saved under tests/fixtures/vsee/ (STYLE 16a); each test names
 the section it comes from.
@@ -1103,7 +1103,9 @@ class TestRetries:
         assert first == second
 
     def test_it_spreads_the_backoff_with_jitter(self, rsps, api, sleeps, monkeypatch):
-        monkeypatch.setattr("portal.vsee.client._jitter", lambda delay: delay * 1.25)
+        monkeypatch.setattr(
+            "portal.vsee.client.transport._jitter", lambda delay: delay * 1.25
+        )
         rsps.get(f"{BASE}/visits", status=502)
 
         with pytest.raises(VSeeUnavailable):
@@ -1112,7 +1114,7 @@ class TestRetries:
         assert sleeps == [0.625, 1.25]
 
     def test_it_caps_the_backoff(self, rsps, api, sleeps, monkeypatch):
-        monkeypatch.setattr("portal.vsee.client.MAX_ATTEMPTS", 6)
+        monkeypatch.setattr("portal.vsee.client.transport.MAX_ATTEMPTS", 6)
         rsps.get(f"{BASE}/visits", status=504)
 
         with pytest.raises(VSeeUnavailable):
@@ -1230,10 +1232,11 @@ class TestDeadline:
     def clock(self, monkeypatch: pytest.MonkeyPatch) -> FakeClock:
         clock = FakeClock()
         monkeypatch.setattr(
-            "portal.vsee.client.time", SimpleNamespace(monotonic=clock.monotonic)
+            "portal.vsee.client.transport.time",
+            SimpleNamespace(monotonic=clock.monotonic),
         )
-        monkeypatch.setattr("portal.vsee.client._sleep", clock.sleep)
-        monkeypatch.setattr("portal.vsee.client._jitter", lambda delay: delay)
+        monkeypatch.setattr("portal.vsee.client.transport._sleep", clock.sleep)
+        monkeypatch.setattr("portal.vsee.client.transport._jitter", lambda delay: delay)
         return clock
 
     def test_it_gives_up_on_a_body_still_streaming_at_the_deadline(self, rsps, clock):
@@ -1263,7 +1266,7 @@ class TestDeadline:
         assert 0.2 < clock.now < 1.0  # the body did take time on the fake clock
 
     def test_it_refuses_a_body_larger_than_the_limit(self, rsps, api, monkeypatch):
-        monkeypatch.setattr("portal.vsee.client.MAX_BODY_BYTES", 10_000)
+        monkeypatch.setattr("portal.vsee.client.transport.MAX_BODY_BYTES", 10_000)
         rsps.get(self.URL, body=padded_summary(40_000))
 
         with pytest.raises(VSeeUnavailable):

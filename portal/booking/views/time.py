@@ -1,6 +1,6 @@
 """Step: choose a time — the consultation type, then a week of free times from VSee.
 
-The picker itself (portal/booking/picker.py, picker_view.py and
+The picker itself (portal/booking/picker/, picker_view.py and
 templates/booking/partials/picker.html) knows nothing of the draft; this view feeds it
 the draft's intake and stores the chosen slot.
 """

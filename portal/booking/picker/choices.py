@@ -1,0 +1,100 @@
+"""The consultation and provider choices the picker offers, with their labels."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from portal.vsee.schemas import Consultation
+
+_CURRENCY_SIGNS = {"USD": "$", "CAD": "CA$", "AUD": "A$", "EUR": "€", "GBP": "£"}
+
+
+# --- choices -----------------------------------------------------------------------------------
+
+
+def choose_consultation(
+    consultations: Sequence[Consultation], value: str | None
+) -> Consultation | None:
+    """Return the consultation `value` names; the only one offered when there is one."""
+    for consultation in consultations:
+        if value and consultation.id == value:
+            return consultation
+    return consultations[0] if len(consultations) == 1 else None
+
+
+def duration_label(consultation: Consultation) -> str:
+    minutes = consultation.duration or 0
+    if minutes <= 0:
+        return ""
+    hours, rest = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours > 1 else ''}")
+    if rest:
+        parts.append(f"{rest} minutes")
+    return " ".join(parts)
+
+
+def price_label(consultation: Consultation) -> str:
+    """Return "$25" or "12.50 CHF"; "" when the consultation costs nothing."""
+    amount = consultation.amount or 0
+    if amount <= 0:
+        return ""
+    number = f"{amount:.0f}" if float(amount).is_integer() else f"{amount:.2f}"
+    currency = (consultation.currency or "").upper()
+    sign = _CURRENCY_SIGNS.get(currency)
+    if sign:
+        return f"{sign}{number}"
+    return f"{number} {currency}".strip()
+
+
+@dataclass(frozen=True)
+class ConsultationChoice:
+    id: str
+    description: str
+    duration: str
+    price: str
+
+
+def consultation_choices(
+    consultations: Sequence[Consultation],
+) -> list[ConsultationChoice]:
+    return [
+        ConsultationChoice(
+            id=c.id or "",
+            description=c.description or "Video visit",
+            duration=duration_label(c),
+            price=price_label(c),
+        )
+        for c in consultations
+    ]
+
+
+@dataclass(frozen=True)
+class ProviderChoice:
+    id: str
+    label: str
+
+
+def provider_choices(
+    provider_ids: Sequence[str], names: Mapping[str, str] | None = None
+) -> list[ProviderChoice]:
+    """Return the providers to filter by; none when the room has fewer than two.
+
+    Names come from VSee where it gives them; otherwise providers are numbered.
+    """
+    if len(provider_ids) < 2:
+        return []
+    names = names or {}
+    return [
+        ProviderChoice(id=pid, label=names.get(pid) or f"Provider {n}")
+        for n, pid in enumerate(provider_ids, start=1)
+    ]
+
+
+def choose_provider(provider_ids: Sequence[str], value: str | None) -> str:
+    """Return `value` if it is one of the room's providers (and there are several), else ""."""
+    if len(provider_ids) > 1 and value and value in provider_ids:
+        return value
+    return ""

@@ -1,0 +1,222 @@
+"""The picker's page: its query parameters, asking VSee, and what the template shows."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from portal.booking.picker.choices import (
+    ConsultationChoice,
+    ProviderChoice,
+    choose_consultation,
+    choose_provider,
+)
+from portal.booking.picker.slots import (
+    FIRST_AVAILABLE_WEEKS,
+    Day,
+    Fetch,
+    TimeSlot,
+    fetch_week,
+    find_week,
+    group_by_day,
+)
+from portal.booking.picker.weeks import (
+    Week,
+    current_week,
+    week_from_param,
+    week_of_timestamp,
+)
+from portal.vsee.errors import VSeeAuthExpired, VSeeError
+from portal.vsee.schemas import Consultation, Slot
+from portal.vsee.service import PatientVSee, get_room_providers
+
+# The logger keeps the name it had before the picker became a package.
+log = logging.getLogger("portal.booking.picker")
+
+
+def vsee_fetch(
+    vsee: PatientVSee,
+    *,
+    room_code: str,
+    intake_id: str,
+    consultation_id: str,
+    provider_id: str = "",
+) -> Fetch:
+    """Return a Fetch asking GET /availability for one window, as the patient."""
+
+    def fetch(start: int, end: int) -> list[Slot]:
+        return vsee.availability(
+            room_code=room_code,
+            intake_id=intake_id or None,
+            consultation_id=consultation_id,
+            start=start,
+            end=end,
+            provider_id=provider_id or None,
+        )
+
+    return fetch
+
+
+def provider_names(room_code: str) -> dict[str, str]:
+    """Return the room's provider names by id; {} when VSee cannot say (names are a nicety)."""
+    try:
+        return get_room_providers(room_code)
+    except VSeeError as exc:
+        # Without names the picker numbers the providers: nothing to tell the patient.
+        log.warning("provider names unavailable: %s", exc)
+        return {}
+
+
+@dataclass(frozen=True)
+class PickerParams:
+    """The picker's query parameters, validated; anything wrong falls back quietly."""
+
+    consultation: Consultation | None
+    provider_id: str
+    week: Week
+    first_available: bool
+
+
+def read_params(
+    query: Mapping[str, str],
+    *,
+    consultations: Sequence[Consultation],
+    provider_ids: Sequence[str],
+    zone: ZoneInfo,
+    now: datetime,
+    default_consultation: str = "",
+) -> PickerParams:
+    """Read `consultation`, `provider`, `week` and `first` from a query (or a POST).
+
+    `consultation` absent means `default_consultation`; present but unknown (or empty)
+    means no choice yet, unless the room offers only one.
+    """
+    wanted = query.get("consultation")
+    if wanted is None:
+        wanted = default_consultation
+    return PickerParams(
+        consultation=choose_consultation(consultations, wanted),
+        provider_id=choose_provider(provider_ids, query.get("provider")),
+        week=week_from_param(query.get("week"), zone, now),
+        first_available=query.get("first") == "1",
+    )
+
+
+# --- the page ----------------------------------------------------------------------------------
+
+
+@dataclass
+class PickerPage:
+    """Everything templates/booking/partials/picker.html shows."""
+
+    base_url: str
+    zone: str
+    zone_chosen: bool
+    clinic_zone: str
+    consultation: ConsultationChoice
+    week: Week
+    days: list[Day] = field(default_factory=list)
+    providers: list[ProviderChoice] = field(default_factory=list)
+    provider_id: str = ""
+    can_change_consultation: bool = False
+    notice: str = ""  # e.g. the nearest times after one was taken
+    problem: str = ""  # a refused choice, shown as an error
+    error: VSeeError | None = None  # VSee could not answer
+    retry_url: str = ""  # where "Try again" goes; this week's page when not set
+
+    def url(self, **changes: str) -> str:
+        params = {
+            "consultation": self.consultation.id,
+            "provider": self.provider_id,
+            "week": self.week.param,
+        }
+        params.update(changes)
+        query = urlencode({k: v for k, v in params.items() if v})
+        return f"{self.base_url}?{query}" if query else self.base_url
+
+    @property
+    def previous_url(self) -> str:
+        previous = self.week.previous
+        return self.url(week=previous.param) if previous else ""
+
+    @property
+    def next_url(self) -> str:
+        following = self.week.next
+        return self.url(week=following.param) if following else ""
+
+    @property
+    def first_available_url(self) -> str:
+        return self.url(week="", first="1")
+
+    @property
+    def try_again_url(self) -> str:
+        return self.retry_url or self.url()
+
+    @property
+    def change_consultation_url(self) -> str:
+        return f"{self.base_url}?consultation="
+
+    def find(self, start: int, end: int, provider_id: str = "") -> TimeSlot | None:
+        """Return the shown slot at exactly [start, end] (with that provider, if one is asked)."""
+        for day in self.days:
+            for slot in day.slots:
+                if (slot.start, slot.end) == (start, end) and (
+                    not provider_id or provider_id in slot.provider_ids
+                ):
+                    return slot
+        return None
+
+    @property
+    def has_slots(self) -> bool:
+        return any(day.slots for day in self.days)
+
+    @property
+    def other_zone(self) -> bool:
+        return self.clinic_zone != self.zone
+
+
+def load_page(
+    fetch: Fetch,
+    page: PickerPage,
+    now: datetime,
+    *,
+    first_available: bool = False,
+    nearest_to: int | None = None,
+    names: Mapping[str, str] | None = None,
+) -> PickerPage:
+    """Fill `page` with one VSee call: its week, or the week of the first (or nearest) slot.
+
+    A VSee failure is kept on `page.error` for the caller to record and show; an expired
+    token is left to propagate (the caller signs the patient in again).
+    """
+    zone = page.week.zone
+    try:
+        if first_available or nearest_to is not None:
+            found = find_week(fetch, zone, now, after=nearest_to)
+            if found is None:
+                page.week = (
+                    week_of_timestamp(nearest_to, zone, now)
+                    if nearest_to
+                    else current_week(zone, now)
+                )
+                page.days = group_by_day([], page.week, now)
+                page.notice = (
+                    f"There are no free times in the next {FIRST_AVAILABLE_WEEKS} weeks. "
+                    "Please try again later or call the clinic."
+                )
+                return page
+            page.week, slots = found
+        else:
+            slots = fetch_week(fetch, page.week, now)
+    except VSeeAuthExpired:
+        raise
+    except VSeeError as exc:
+        page.error = exc
+        page.days = []
+        return page
+    page.days = group_by_day(slots, page.week, now, names)
+    return page
