@@ -43,7 +43,11 @@ def chromium():
 @pytest.fixture(params=[PHONE, DESKTOP], ids=["phone", "desktop"])
 def page(chromium, request):
     """Return a fresh page at a phone or desktop width."""
-    context = chromium.new_context(viewport=request.param)
+    # The demo clinic's zone: the picker then has no zone of its own to switch to (its
+    # one-time reload with the browser's zone is tested on its own in test_time.py).
+    context = chromium.new_context(
+        viewport=request.param, timezone_id="America/New_York"
+    )
     page = context.new_page()
     yield page
     context.close()
@@ -53,5 +57,6 @@ def assert_accessible(page) -> None:
     """Fail with axe-core's own report if the page has any violation."""
     from axe_playwright_python.sync_playwright import Axe
 
+    page.wait_for_load_state()
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
