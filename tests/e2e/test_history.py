@@ -69,11 +69,18 @@ class TestHistoryInTheBrowser:
 
         row.get_by_role("link", name="Cancel").click()
         page.get_by_role("button", name="Yes, cancel it").wait_for()
+        # Keyboard and screen reader users land on the question, then on the row.
+        page.wait_for_function(
+            "document.activeElement.textContent.trim() === 'Yes, cancel it'"
+        )
         assert_accessible(page)
-        page.get_by_role("button", name="Yes, cancel it").click()
+        page.keyboard.press("Enter")
         page.locator(
             f"#visit-{upcoming.id} .visit__status", has_text="Cancelled"
         ).wait_for()
+        page.wait_for_function(
+            f"document.activeElement.closest('#visit-{upcoming.id}') !== null"
+        )
         assert page.url.endswith("/visits/")  # swapped in place, no page load
         assert SandboxVisit.objects.get(pk=upcoming.id).status == SandboxVisit.CANCELLED
 
