@@ -62,3 +62,11 @@ def made_for(intake_id: str) -> str:
     except OperationalError:
         return ""
     return row.visit_id if row else ""
+
+
+def in_flight(intake_id: str) -> bool:
+    """Whether a request is still making the visit for this intake."""
+    try:
+        return BookingClaim.objects.filter(intake_id=intake_id, visit_id="").exists()
+    except OperationalError:
+        return True

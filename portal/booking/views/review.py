@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from portal.booking.draft import Draft, last_booked, load_draft, save_draft
 from portal.booking.flow import Step, load_step, member_id, record_vsee_error
-from portal.booking.models import claim, made_for
+from portal.booking.models import claim, in_flight, made_for
 from portal.booking.steps import progress
 from portal.booking.summary import describe_draft
 from portal.clinic import audit
@@ -57,7 +57,10 @@ def review(request: PortalRequest, code: str, option: str) -> HttpResponse:
         made = _wait_for_first_submit(draft)
         if made:
             return _go_to_booked(request, draft, made)
-        messages.info(request, "We're still booking this. Please wait a moment.")
+        messages.info(
+            request,
+            "We couldn't confirm this just now. Please check your visits, or try again.",
+        )
         return _render(request, step, status=409)
     try:
         visit = _make_visit(request, step)
@@ -131,8 +134,8 @@ def _wait_for_first_submit(draft: Draft) -> str:
     deadline = time.monotonic() + IN_FLIGHT_WAIT_SECONDS
     while time.monotonic() < deadline:
         made = made_for(draft.intake_id)
-        if made:
-            return made
+        if made or not in_flight(draft.intake_id):
+            return made  # made, or the first submit failed and let go: try again
         time.sleep(0.2)
     return ""
 
