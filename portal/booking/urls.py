@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path, register_converter
 
+from portal import converters  # noqa: F401 - registers <vsee_id:>
 from portal.booking import views
 
 
@@ -25,13 +26,13 @@ urlpatterns = [
     path("rooms/<str:code>/<option:option>/", views.intake, name="intake"),
     path("rooms/<str:code>/<option:option>/files/", views.files_step, name="files"),
     path(
-        "rooms/<str:code>/<option:option>/files/<str:file_id>/remove/",
+        "rooms/<str:code>/<option:option>/files/<vsee_id:file_id>/remove/",
         views.file_remove,
         name="file_remove",
     ),
     path("rooms/<str:code>/appointment/time/", views.time_step, name="time"),
     path("rooms/<str:code>/<option:option>/review/", views.review, name="review"),
-    path("booked/<str:visit_id>/", views.booked, name="booked"),
-    path("booked/<str:visit_id>/calendar.ics", views.calendar, name="calendar"),
-    path("visits/<str:visit_id>/join/", views.join, name="join"),
+    path("booked/<vsee_id:visit_id>/", views.booked, name="booked"),
+    path("booked/<vsee_id:visit_id>/calendar.ics", views.calendar, name="calendar"),
+    path("visits/<vsee_id:visit_id>/join/", views.join, name="join"),
 ]

@@ -25,6 +25,12 @@ def patient_ref(member_id: str) -> str:
     ).hexdigest()[:32]
 
 
+def _printable(value: str) -> str:
+    """Drop control characters: an odd id from a URL must not break the insert (PostgreSQL
+    refuses NUL) or the CSV export."""
+    return "".join(ch for ch in value if ch.isprintable())
+
+
 def record(
     action: str,
     *,
@@ -40,10 +46,10 @@ def record(
         action=action,
         outcome=outcome,
         patient_ref=patient_ref(member_id),
-        room_code=room_code[:64],
-        visit_id=str(visit_id)[:64],
-        visit_kind=visit_kind[:16],
-        detail=detail[:200],
+        room_code=_printable(room_code)[:64],
+        visit_id=_printable(str(visit_id))[:64],
+        visit_kind=_printable(visit_kind)[:16],
+        detail=_printable(detail)[:200],
     )
     log.info(
         "audit %s %s room=%s visit=%s",

@@ -104,3 +104,12 @@ class TestAuditAdmin:
         assert [row["action"] for row in rows] == ["signed_in", "visit_created"]
         assert rows[1]["visit_id"] == "1001"
         assert rows[0]["patient_ref"] == patient_ref("1")
+
+
+@pytest.mark.django_db
+def test_control_characters_never_reach_an_audit_row():
+    from portal.clinic import audit
+
+    event = audit.record("access_denied", visit_id="12\x0034\n", detail="a\x00b")
+    event.refresh_from_db()
+    assert (event.visit_id, event.detail) == ("1234", "ab")
