@@ -4,8 +4,9 @@ import pytest
 
 from portal.clinic.models import AuditEvent
 from portal.clinic.rooms import Room
-from portal.sandbox.models import SandboxUser
+from portal.sandbox.models import SandboxUser, SandboxVisit
 from portal.vsee.service import current_patient
+from tests.booking.test_intake import ANSWERS
 
 GUEST = {"first_name": "Grace", "last_name": "Hopper", "dob": "1906-12-09"}
 WALKIN = "/rooms/demo-room/walkin/"
@@ -68,3 +69,16 @@ class TestGuestWalkIn:
         r = client.post("/sign-in/guest/", {**GUEST, "next": WALKIN})
         assert r.status_code == 503
         assert 'value="Hopper"' in r.content.decode()
+
+
+class TestGuestVisit:
+    def test_a_guest_goes_from_the_intake_to_the_waiting_room(self, client, vsee_live):
+        client.post("/sign-in/guest/", {**GUEST, "next": WALKIN})
+        assert client.post(WALKIN, ANSWERS)["Location"].endswith("/files/")
+        r = client.post("/rooms/demo-room/walkin/review/")
+        visit_id = r["Location"].strip("/").split("/")[-1]
+        visit = SandboxVisit.objects.get(pk=visit_id)
+        assert visit.member.type == 600 and visit.type == SandboxVisit.WALKIN
+        assert "You're checked in" in client.get(r["Location"]).content.decode()
+        join = client.get(f"/visits/{visit_id}/join/")
+        assert "sso_token=" in join["Location"]
