@@ -102,6 +102,10 @@ class TestPagesRender:
         page = admin_client.get(f"{ROOMS}{room.pk}/change/")
         assert page.status_code == 200
         assert "Check VSee connection" in page.content.decode()
+        # Staff can copy the link that opens this room directly.
+        link = f'href="/rooms/{room.code}/"'
+        assert link in page.content.decode()
+        assert link in admin_client.get(ROOMS).content.decode()
 
     def test_question_pages(self, admin_client, room):
         IntakeQuestion.objects.create(key="allergies", label="Any allergies?")

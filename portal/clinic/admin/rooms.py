@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
@@ -172,8 +173,10 @@ class RoomAdmin(admin.ModelAdmin):
         "offers_appointment",
         "offers_econsult",
         "allow_guests",
+        "patient_link",
     ]
     list_display_links = ["display_name"]
+    readonly_fields = ["patient_link"]
     list_editable = ["position", "active"]
     list_filter = ["active", "offers_walkin", "offers_appointment", "offers_econsult"]
     search_fields = ["code", "display_name"]
@@ -182,7 +185,13 @@ class RoomAdmin(admin.ModelAdmin):
         (
             "Room",
             {
-                "fields": ["code", "display_name", "active", "position"],
+                "fields": [
+                    "code",
+                    "display_name",
+                    "active",
+                    "position",
+                    "patient_link",
+                ],
                 "description": "A room here is a room you already have in VSee Clinic. "
                 "Saving checks the code with VSee.",
             },
@@ -236,6 +245,16 @@ class RoomAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    @admin.display(description="Link for patients")
+    def patient_link(self, obj: Room) -> str:
+        """The address that opens this room directly: for the clinic's site and emails."""
+        if not obj.pk:
+            return "Shown after saving."
+        url = reverse("room", args=[obj.code])
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', url, url
+        )
 
     def save_model(
         self, request: HttpRequest, obj: Room, form: RoomForm, change: bool
