@@ -58,7 +58,8 @@ class IntakeQuestion(models.Model):
     key = models.CharField(
         max_length=40,
         validators=[question_key_validator],
-        help_text="Sent to VSee as custom_<key>. Keep it once patients have answered: "
+        help_text="Sent to VSee with custom_ in front (custom_allergies for allergies). "
+        "Keep it once patients have answered: "
         "retire the question instead of reusing its key for something else.",
     )
     label = models.CharField(

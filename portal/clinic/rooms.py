@@ -68,7 +68,7 @@ class Room(models.Model):
         unique=True,
         validators=[room_code_validator],
         help_text="The room's code in VSee Clinic. Checked against VSee when you save. "
-        "Patients can be sent straight to this room with /rooms/<code>/.",
+        "The link that opens this room directly is shown below it.",
     )
     display_name = models.CharField(
         max_length=120,

@@ -359,3 +359,12 @@ class TestCheckVSeeConnection:
         assert r.redirect_chain[-1][0] == f"{ROOMS}{room.pk}/change/"
         assert any("VSee room found" in m for m in _messages(r))
         assert admin_client.get(f"{ROOMS}{room.pk}/check-vsee/").status_code == 405
+
+
+class TestHelpTextsRenderAsWritten:
+    def test_no_help_text_loses_words_to_html(self, admin_client, room):
+        # Admin renders help texts as HTML: "<code>" would vanish from the page.
+        for url in (f"{ROOMS}{room.pk}/change/", "/admin/clinic/intakequestion/add/"):
+            page = admin_client.get(url).content.decode()
+            assert "/rooms//" not in page
+            assert "custom_." not in page and "custom_<" not in page

@@ -114,7 +114,7 @@ class IntakeQuestionAdmin(admin.ModelAdmin):
                     "active",
                 ],
                 "description": "Questions patients answer before their visit. Answers go "
-                "to VSee with the intake, as custom_<key>.",
+                "to VSee with the intake, each under its key with custom_ in front.",
             },
         ),
         (
