@@ -16,13 +16,12 @@ from django.urls import reverse
 
 from portal.booking.draft import Draft, draft_for, load_draft
 from portal.booking.options import VisitOption, visit_options
-from portal.booking.views.rooms import no_such_room
 from portal.clinic import audit
 from portal.clinic.rooms import Room
 from portal.http import PortalRequest
 from portal.patients.decorators import sign_in_url
 from portal.patients.guests import guest_allowed
-from portal.vsee.errors import VSeeError
+from portal.vsee.errors import VSeeError, VSeeRejected
 from portal.vsee.schemas import Room as VSeeRoom
 from portal.vsee.service import current_patient, get_room
 
@@ -37,18 +36,36 @@ class Step:
     draft: Draft
 
 
-def load_step(
-    request: PortalRequest, code: str, option: str, *, needs_intake: bool = True
-) -> Step | HttpResponse:
-    """Return the step's context, or the response that sends the patient where they belong."""
+def no_such_room(request: PortalRequest) -> HttpResponse:
+    rooms = Room.objects.offered()
+    return render(request, "booking/no_such_room.html", {"rooms": rooms}, status=404)
+
+
+def open_room(
+    request: PortalRequest, code: str
+) -> tuple[Room, VSeeRoom] | HttpResponse:
+    """Return an offered room with VSee's view of it, or the page that says why not."""
     room = Room.objects.offered().filter(code=code).first()
     if room is None:
         return no_such_room(request)
     try:
-        vsee_room = get_room(room.code)
+        return room, get_room(room.code)
+    except VSeeRejected as exc:
+        log.error("room lookup refused: %s", exc)
+        return render(request, "vsee/misconfigured.html", status=503)
     except VSeeError as exc:
         log.warning("room lookup failed: %s", exc)
         return render(request, "vsee/unavailable.html", status=503)
+
+
+def load_step(
+    request: PortalRequest, code: str, option: str, *, needs_intake: bool = True
+) -> Step | HttpResponse:
+    """Return the step's context, or the response that sends the patient where they belong."""
+    opened = open_room(request, code)
+    if isinstance(opened, HttpResponse):
+        return opened
+    room, vsee_room = opened
     offered = {o.key: o for o in visit_options(room, vsee_room)}
     if option not in offered or not offered[option].available:
         messages.info(request, "That way of being seen isn't available right now.")
@@ -81,17 +98,15 @@ def record_vsee_error(
     request: PortalRequest,
     exc: VSeeError,
     *,
-    room: Room,
-    option: str,
+    room_code: str = "",
+    option: str = "",
     visit_id: str = "",
 ) -> None:
-    """Audit an upstream failure: the class, status and request id, never content."""
-    audit.record(
-        audit.Action.VSEE_ERROR,
-        outcome=audit.Outcome.FAILURE,
+    """Audit an upstream failure in the patient's journey (never content)."""
+    audit.vsee_error(
+        exc,
         member_id=member_id(request),
-        room_code=room.code,
+        room_code=room_code,
         visit_id=visit_id,
         visit_kind=option,
-        detail=f"{type(exc).__name__} status={exc.status} request={exc.request_id or '-'}",
     )

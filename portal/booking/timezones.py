@@ -13,6 +13,10 @@ from functools import cache
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
 
+from portal.clinic.rooms import Room
+from portal.vsee.errors import VSeeError
+from portal.vsee.service import get_room
+
 TIME_ZONE_KEY = "portal.time_zone"
 # The query parameter the picker's time zone form and timezone.js send.
 TIME_ZONE_PARAM = "tz"
@@ -61,3 +65,17 @@ def patient_time_zone(request: HttpRequest, default: str = "UTC") -> str:
     if asked:
         remember_time_zone(request.session, asked)
     return chosen_time_zone(request.session) or valid_time_zone(default) or "UTC"
+
+
+def clinic_time_zone(room: Room | None = None) -> str:
+    """The clinic's zone for a room (default: the first one offered): the room's own
+    setting, else the zone set on it in VSee (cached), else UTC."""
+    room = room or Room.objects.offered().first()
+    if room is None:
+        return "UTC"
+    if room.time_zone:
+        return room.time_zone
+    try:
+        return room.time_zone_for(get_room(room.code))
+    except VSeeError:
+        return "UTC"

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils.crypto import salted_hmac
 
 from portal.clinic.models import AuditEvent
+from portal.vsee.errors import VSeeError
 
 log = logging.getLogger(__name__)
 
@@ -59,3 +60,26 @@ def record(
         visit_id or "-",
     )
     return event
+
+
+def vsee_error(
+    exc: VSeeError,
+    *,
+    endpoint: str = "",
+    member_id: str = "",
+    room_code: str = "",
+    visit_id: str = "",
+    visit_kind: str = "",
+) -> AuditEvent:
+    """Record an upstream failure: where, the error class, status and request id (enough
+    to find the call in VSee's logs), never VSee's message."""
+    detail = f"{type(exc).__name__} status={exc.status} request={exc.request_id or '-'}"
+    return record(
+        Action.VSEE_ERROR,
+        outcome=Outcome.FAILURE,
+        member_id=member_id,
+        room_code=room_code,
+        visit_id=visit_id,
+        visit_kind=visit_kind,
+        detail=f"{endpoint} {detail}".strip(),
+    )

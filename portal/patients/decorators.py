@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -9,11 +10,14 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 
 from portal.http import PortalRequest
-from portal.vsee.errors import VSeeAuthExpired
+from portal.vsee.errors import VSeeAuthExpired, VSeeError
 from portal.vsee.service import current_patient, forget_patient, patient_token
+
+log = logging.getLogger(__name__)
 
 View = Callable[..., HttpResponse]
 
@@ -68,7 +72,8 @@ def forget_signed_in(response: HttpResponse) -> HttpResponse:
 
 def patient_required(view: View) -> View:
     """Let the view run only with a usable VSee token; VSee saying otherwise mid-view is
-    handled the same way."""
+    handled the same way, and any other VSee failure the view leaves unanswered gets the
+    "we couldn't reach the clinic" page."""
 
     @wraps(view)
     def wrapper(request: PortalRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -88,5 +93,9 @@ def patient_required(view: View) -> View:
             # VSee no longer takes the token: drop it (not the draft) so sign-in asks again.
             forget_patient(request.session)
             return redirect_to_sign_in(request, expired=True)
+        except VSeeError as exc:
+            # Any VSee failure a view does not answer itself gets the plain "try again" page.
+            log.warning("%s: VSee failed: %s", view.__name__, exc)
+            return render(request, "vsee/unavailable.html", status=503)
 
     return wrapper

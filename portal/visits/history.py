@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from portal.booking.summary import format_when
-from portal.clinic.rooms import Room
 from portal.visits.rows import (
     HistoryRow,
     can_change,
@@ -15,9 +14,7 @@ from portal.visits.rows import (
     kind_name,
     status_name,
 )
-from portal.vsee.errors import VSeeError
 from portal.vsee.schemas import Visit
-from portal.vsee.service import get_room
 
 
 @dataclass(frozen=True)
@@ -63,16 +60,3 @@ def build_history(
         past=[row_for(v, zone, now) for v in past[:past_limit]],
         more_past=max(0, len(past) - past_limit),
     )
-
-
-def clinic_zone() -> str:
-    """The zone to show times in until the patient's own is known: the clinic's."""
-    room = Room.objects.offered().first()
-    if room is None:
-        return "UTC"
-    if room.time_zone:
-        return room.time_zone
-    try:
-        return room.time_zone_for(get_room(room.code))
-    except VSeeError:
-        return "UTC"

@@ -14,15 +14,14 @@ from django.views.decorators.http import require_GET
 from portal.booking.calendar import ics_for_visit
 from portal.booking.draft import finish_draft, load_draft
 from portal.booking.summary import KIND_NAMES, when
-from portal.booking.timezones import patient_time_zone
+from portal.booking.timezones import clinic_time_zone, patient_time_zone
 from portal.clinic.branding import current_branding
 from portal.clinic.rooms import Room
 from portal.http import PortalRequest
 from portal.patients.decorators import patient_required
 from portal.visits.access import own_visit_or_404
 from portal.visits.rows import can_join
-from portal.vsee.errors import VSeeAuthExpired, VSeeError
-from portal.vsee.service import PatientVSee, get_room
+from portal.vsee.service import PatientVSee
 
 log = logging.getLogger(__name__)
 
@@ -30,20 +29,14 @@ log = logging.getLogger(__name__)
 @patient_required
 @require_GET
 def booked(request: PortalRequest, visit_id: str) -> HttpResponse:
-    try:
-        visit = own_visit_or_404(request, visit_id)
-    except VSeeAuthExpired:
-        raise
-    except VSeeError as exc:
-        log.warning("confirmation: visit lookup failed: %s", exc)
-        return render(request, "vsee/unavailable.html", status=503)
+    visit = own_visit_or_404(request, visit_id)
     draft = load_draft(request.session)
     if draft and draft.visit_id == visit.id:
         finish_draft(request.session, draft)  # made and confirmed: only now is it done
     room = Room.objects.filter(code=visit.room_code or "").first() or (
         Room.objects.filter(code=draft.room_code).first() if draft else None
     )
-    clinic_zone = _clinic_zone(room)
+    clinic_zone = clinic_time_zone(room) if room else "UTC"
     patient_zone = patient_time_zone(request, clinic_zone)
     ctx = {
         "visit": visit,
@@ -59,12 +52,7 @@ def booked(request: PortalRequest, visit_id: str) -> HttpResponse:
 @require_GET
 def calendar(request: PortalRequest, visit_id: str) -> HttpResponse:
     """An .ics for an appointment: UTC times, a stable UID, the clinic's name and no PHI."""
-    try:
-        visit = own_visit_or_404(request, visit_id)
-    except VSeeAuthExpired:
-        raise
-    except VSeeError:
-        return render(request, "vsee/unavailable.html", status=503)
+    visit = own_visit_or_404(request, visit_id)
     if not (visit.start and visit.end):
         raise Http404
     clinic = current_branding().get("clinic_name") or "your clinic"
@@ -88,30 +76,16 @@ def join(request: PortalRequest, visit_id: str) -> HttpResponse:
     before its start, or whatever VSee says is under way now.
     """
     vsee = PatientVSee(request.session)
-    try:
-        visit = own_visit_or_404(request, visit_id)
-        if not can_join(visit, int(time.time())):
-            current = vsee.visit_current()
-            if not (current and current.id == visit.id):
-                messages.info(
-                    request,
-                    "You can join from 15 minutes before the start of your appointment.",
-                )
-                return HttpResponseRedirect(reverse("visits:detail", args=[visit.id]))
-    except VSeeAuthExpired:
-        raise
-    except VSeeError:
-        return render(request, "vsee/unavailable.html", status=503)
+    visit = own_visit_or_404(request, visit_id)
+    if not can_join(visit, int(time.time())):
+        current = vsee.visit_current()
+        if not (current and current.id == visit.id):
+            messages.info(
+                request,
+                "You can join from 15 minutes before the start of your appointment.",
+            )
+            return HttpResponseRedirect(reverse("visits:detail", args=[visit.id]))
     response = HttpResponseRedirect(vsee.join_url(visit.id))
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"
     return response
-
-
-def _clinic_zone(room: Room | None) -> str:
-    if room is None:
-        return "UTC"
-    try:
-        return room.time_zone_for(get_room(room.code))
-    except VSeeError:
-        return room.time_zone or "UTC"

@@ -240,7 +240,7 @@ def _vsee_failed(
     log.warning(
         "attachment %s failed: %s status=%s", doing, type(exc).__name__, exc.status
     )
-    record_vsee_error(request, exc, room=step.room, option=step.option.key)
+    record_vsee_error(request, exc, room_code=step.room.code, option=step.option.key)
 
 
 def _stored(request: PortalRequest) -> dict[str, dict[str, Any]]:

@@ -47,7 +47,7 @@ def intake(request: PortalRequest, code: str, option: str) -> HttpResponse:
         raise
     except VSeeError as exc:
         log.warning("intake save failed: %s", exc)
-        record_vsee_error(request, exc, room=step.room, option=option)
+        record_vsee_error(request, exc, room_code=step.room.code, option=option)
         return _render(request, step, form, vsee_down=True)
     return HttpResponseRedirect(next_url(step.room, option, "intake"))
 

@@ -96,7 +96,7 @@ def _not_made(request: PortalRequest, step: Step, exc: VSeeError) -> HttpRespons
         )
         return HttpResponseRedirect(f"{reverse('time', args=[step.room.code])}?taken=1")
     log.warning("visit creation failed: %s", exc)
-    record_vsee_error(request, exc, room=step.room, option=option)
+    record_vsee_error(request, exc, room_code=step.room.code, option=option)
     return _render(request, step, vsee_down=True, status=503)
 
 

@@ -8,11 +8,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from portal.booking.flow import no_such_room, open_room
 from portal.booking.options import visit_options
 from portal.clinic.rooms import Room, room_code_validator
 from portal.http import PortalRequest
-from portal.vsee.errors import VSeeError, VSeeRejected
-from portal.vsee.service import get_room
 
 log = logging.getLogger(__name__)
 
@@ -23,11 +22,6 @@ def _looks_like_room_code(value: str) -> bool:
     except ValidationError:
         return False
     return True
-
-
-def no_such_room(request: PortalRequest) -> HttpResponse:
-    rooms = Room.objects.offered()
-    return render(request, "booking/no_such_room.html", {"rooms": rooms}, status=404)
 
 
 @require_GET
@@ -51,17 +45,10 @@ def landing(request: PortalRequest) -> HttpResponse:
 @require_GET
 def room_page(request: PortalRequest, code: str) -> HttpResponse:
     """Show a room's welcome, emergency notice and the visit options that work now."""
-    room = Room.objects.offered().filter(code=code).first()
-    if room is None:
-        return no_such_room(request)
-    try:
-        vsee_room = get_room(room.code)
-    except VSeeRejected as exc:
-        log.error("room lookup refused: %s", exc)
-        return render(request, "vsee/misconfigured.html", status=503)
-    except VSeeError as exc:
-        log.warning("room lookup failed: %s", exc)
-        return render(request, "vsee/unavailable.html", status=503)
+    opened = open_room(request, code)
+    if isinstance(opened, HttpResponse):
+        return opened
+    room, vsee_room = opened
     options = visit_options(room, vsee_room)
     ctx = {
         "room": room,

@@ -82,7 +82,7 @@ def _render(
 ) -> HttpResponse:
     if page.error:
         log.warning("availability failed: %s", page.error)
-        record_vsee_error(request, page.error, room=step.room, option=OPTION)
+        record_vsee_error(request, page.error, room_code=step.room.code, option=OPTION)
     ctx = {
         "room": step.room,
         "option": step.option,

@@ -158,11 +158,7 @@ def verify(request: PortalRequest) -> HttpResponse:
         )
     except VSeeError as exc:
         log.warning("sign-in: VSee SSO failed: %s", type(exc).__name__)
-        audit.record(
-            audit.Action.VSEE_ERROR,
-            outcome=audit.Outcome.FAILURE,
-            detail=f"users.sso {type(exc).__name__} status={exc.status}",
-        )
+        audit.vsee_error(exc, endpoint="users.sso")
         form.add_error(
             None,
             "We couldn't reach the clinic to finish signing you in. "

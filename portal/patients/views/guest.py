@@ -47,12 +47,7 @@ def guest(request: PortalRequest) -> HttpResponse:
         )
     except VSeeError as exc:
         log.warning("guest sign-in: VSee SSO failed: %s", type(exc).__name__)
-        audit.record(
-            audit.Action.VSEE_ERROR,
-            outcome=audit.Outcome.FAILURE,
-            room_code=room.code,
-            detail=f"users.sso {type(exc).__name__} status={exc.status}",
-        )
+        audit.vsee_error(exc, endpoint="users.sso", room_code=room.code)
         form.add_error(
             None,
             "We couldn't reach the clinic just now. Please try again in a moment.",

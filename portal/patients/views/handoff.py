@@ -71,11 +71,7 @@ def handoff(request: PortalRequest) -> HttpResponse:
     except VSeeError as exc:
         release_handoff(handoff)
         log.warning("hand-off: VSee SSO failed: %s", type(exc).__name__)
-        audit.record(
-            audit.Action.VSEE_ERROR,
-            outcome=audit.Outcome.FAILURE,
-            detail=f"users.sso {type(exc).__name__} status={exc.status}",
-        )
+        audit.vsee_error(exc, endpoint="users.sso")
         response = render(
             request,
             "patients/handoff_unavailable.html",

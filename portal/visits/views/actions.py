@@ -11,14 +11,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.booking.flow import member_id
+from portal.booking.flow import member_id, record_vsee_error
 from portal.booking.summary import format_when
-from portal.booking.timezones import patient_time_zone
+from portal.booking.timezones import clinic_time_zone, patient_time_zone
 from portal.clinic import audit
 from portal.http import PortalRequest
 from portal.patients.decorators import patient_required
 from portal.visits.access import own_visit_or_404
-from portal.visits.history import clinic_zone, row_for
+from portal.visits.history import row_for
 from portal.visits.rows import can_change, has_summary
 from portal.vsee.errors import VSeeAuthExpired, VSeeError, VSeeRejected
 from portal.vsee.service import PatientVSee
@@ -32,14 +32,9 @@ CANCEL_REASON = "patient_cancel_appointment"
 @require_http_methods(["GET", "POST"])
 def cancel(request: PortalRequest, visit_id: str) -> HttpResponse:
     """GET asks "are you sure?"; POST cancels. htmx swaps the history row in place."""
-    try:
-        visit = own_visit_or_404(request, visit_id)
-    except VSeeAuthExpired:
-        raise
-    except VSeeError:
-        return render(request, "vsee/unavailable.html", status=503)
+    visit = own_visit_or_404(request, visit_id)
     now = int(time.time())
-    zone = patient_time_zone(request, clinic_zone())
+    zone = patient_time_zone(request, clinic_time_zone())
     if not can_change(visit, now):
         messages.info(request, "This visit can no longer be cancelled online.")
         return HttpResponseRedirect(reverse("visits:detail", args=[visit.id]))
@@ -53,13 +48,12 @@ def cancel(request: PortalRequest, visit_id: str) -> HttpResponse:
         raise
     except VSeeError as exc:
         log.warning("cancel failed: %s", exc)
-        audit.record(
-            audit.Action.VSEE_ERROR,
-            outcome=audit.Outcome.FAILURE,
-            member_id=member_id(request),
+        record_vsee_error(
+            request,
+            exc,
+            room_code=visit.room_code or "",
+            option="appointment",
             visit_id=visit.id,
-            visit_kind="appointment",
-            detail=f"{type(exc).__name__} status={exc.status}",
         )
         return render(
             request, "visits/cancel.html", {**ctx, "vsee_down": True}, status=503
@@ -89,19 +83,15 @@ def cancel(request: PortalRequest, visit_id: str) -> HttpResponse:
 @require_GET
 def summary(request: PortalRequest, visit_id: str) -> HttpResponse:
     """Send the patient to the PDF VSee made; the portal never fetches or keeps it."""
-    try:
-        visit = own_visit_or_404(request, visit_id)
-        if not has_summary(visit):
-            raise VSeeRejected("No summary for an unfinished visit", status=404)
-        url = PatientVSee(request.session).visit_summary_url(visit.id)
-    except VSeeAuthExpired:
-        raise
-    except VSeeRejected as exc:
-        log.info("no visit summary: status=%s", exc.status)
-        return render(request, "visits/no_summary.html", {"visit_id": visit_id})
-    except VSeeError as exc:
-        log.warning("summary export failed: %s", exc)
-        return render(request, "vsee/unavailable.html", status=503)
+    visit = own_visit_or_404(request, visit_id)
+    url = ""
+    if has_summary(visit):
+        try:
+            url = PatientVSee(request.session).visit_summary_url(visit.id)
+        except VSeeRejected as exc:
+            log.info("no visit summary: status=%s", exc.status)
+    if not url:
+        return render(request, "visits/no_summary.html", {"visit_id": visit.id})
     audit.record(
         audit.Action.SUMMARY_DOWNLOADED,
         member_id=member_id(request),

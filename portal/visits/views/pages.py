@@ -10,14 +10,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from portal.booking.summary import format_when
-from portal.booking.timezones import patient_time_zone
+from portal.booking.timezones import clinic_time_zone, patient_time_zone
 from portal.clinic.questions import IntakeQuestion
 from portal.http import PortalRequest
 from portal.patients.decorators import patient_required, sign_in_url
 from portal.visits.access import own_visit_or_404
-from portal.visits.history import build_history, clinic_zone, row_for
+from portal.visits.history import build_history, row_for
 from portal.visits.notes import clean_note
-from portal.vsee.errors import VSeeAuthExpired, VSeeError
 from portal.vsee.service import PatientVSee, current_patient
 
 log = logging.getLogger(__name__)
@@ -42,15 +41,9 @@ def history(request: PortalRequest) -> HttpResponse:
         ctx = {"sign_in_url": sign_in_url("/visits/")}
         return render(request, "visits/guest.html", ctx)
     vsee = PatientVSee(request.session)
-    try:
-        visits = vsee.visit_list()
-        current = vsee.visit_current()
-    except VSeeAuthExpired:
-        raise
-    except VSeeError as exc:
-        log.warning("history: VSee failed: %s", exc)
-        return render(request, "vsee/unavailable.html", status=503)
-    zone = patient_time_zone(request, clinic_zone())
+    visits = vsee.visit_list()
+    current = vsee.visit_current()
+    zone = patient_time_zone(request, clinic_time_zone())
     limit = _past_limit(request.GET.get("past"))
     ctx = {
         "history": build_history(visits, current, zone, int(time.time()), limit),
@@ -63,14 +56,8 @@ def history(request: PortalRequest) -> HttpResponse:
 @patient_required
 @require_GET
 def detail(request: PortalRequest, visit_id: str) -> HttpResponse:
-    try:
-        visit = own_visit_or_404(request, visit_id)
-    except VSeeAuthExpired:
-        raise
-    except VSeeError as exc:
-        log.warning("visit detail: VSee failed: %s", exc)
-        return render(request, "vsee/unavailable.html", status=503)
-    zone = patient_time_zone(request, clinic_zone())
+    visit = own_visit_or_404(request, visit_id)
+    zone = patient_time_zone(request, clinic_time_zone())
     now = int(time.time())
     intake = visit.intake
     notes = visit.postvisit

@@ -7,11 +7,10 @@ import time
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from portal.booking.flow import member_id
+from portal.booking.flow import member_id, record_vsee_error
 from portal.booking.picker import PickerPage
 from portal.booking.picker_view import Picker, open_picker, render_picker
 from portal.booking.summary import format_when
@@ -34,14 +33,8 @@ TAKEN_KEY = "visits.reschedule_taken"
 @patient_required
 @require_http_methods(["GET", "POST"])
 def reschedule(request: PortalRequest, visit_id: str) -> HttpResponse:
-    try:
-        visit = own_visit_or_404(request, visit_id)
-        vsee_room = get_room(visit.room_code or "")
-    except VSeeAuthExpired:
-        raise
-    except VSeeError as exc:
-        log.warning("reschedule: VSee failed: %s", exc)
-        return render(request, "vsee/unavailable.html", status=503)
+    visit = own_visit_or_404(request, visit_id)
+    vsee_room = get_room(visit.room_code or "")
     if not can_change(visit, int(time.time())):
         messages.info(request, "This visit can no longer be moved online.")
         return HttpResponseRedirect(reverse("visits:detail", args=[visit.id]))
@@ -109,10 +102,9 @@ def _audit(
     *,
     outcome: str = audit.Outcome.SUCCESS,
     detail: str = "",
-    action: str = audit.Action.VISIT_RESCHEDULED,
 ) -> None:
     audit.record(
-        action,
+        audit.Action.VISIT_RESCHEDULED,
         outcome=outcome,
         member_id=member_id(request),
         room_code=visit.room_code or "",
@@ -127,12 +119,12 @@ def _render(
 ) -> HttpResponse:
     if page.error:
         log.warning("reschedule availability failed: %s", page.error)
-        _audit(
+        record_vsee_error(
             request,
-            visit,
-            action=audit.Action.VSEE_ERROR,
-            outcome=audit.Outcome.FAILURE,
-            detail=f"{type(page.error).__name__} status={page.error.status}",
+            page.error,
+            room_code=visit.room_code or "",
+            option="appointment",
+            visit_id=visit.id,
         )
     ctx = {"visit": visit, "when": format_when(visit.start, page.zone)}
     return render_picker(request, "visits/reschedule.html", ctx, page, status=status)
