@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,32 @@ def assert_accessible(page) -> None:
     page.wait_for_load_state()
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def sign_in_by_email(page, mailoutbox, person: dict | None = None) -> None:
+    """On the sign-in page: fill in who the patient is, then the code from the email."""
+    from tests.conftest import ADA
+
+    person = person or ADA
+    page.get_by_role("heading", name="Sign in").wait_for()
+    page.get_by_label("First name").fill(person["first_name"])
+    page.get_by_label("Last name").fill(person["last_name"])
+    page.get_by_label("Date of birth").fill(person["dob"])
+    page.get_by_label("Email address").fill(person["email"])
+    page.get_by_role("button", name="Email me a code").click()
+    page.get_by_role("heading", name="Check your email").wait_for()
+    code = re.search(r"\b(\d{6})\b", mailoutbox[-1].body).group(1)
+    page.get_by_label("6-digit code").fill(code)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def fill_intake(page, reason: str = "Sore throat") -> None:
+    """Answer the demo room's form (reason, state, and its two required questions)."""
+    page.get_by_role("heading", name="About your visit").wait_for()
+    page.get_by_label("What brings you in today?").fill(reason)
+    page.get_by_label("Which state are you in right now?").select_option("NY")
+    page.get_by_role("group", name="How will you pay?").get_by_label("Self-pay").check()
+    page.get_by_role("group", name="Have you been seen by us before?").get_by_label(
+        "No"
+    ).check()
+    page.get_by_role("button", name="Continue").click()

@@ -3,15 +3,12 @@ and the same step as plain forms with JavaScript off."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from portal.clinic.rooms import FieldMode, Room
 from portal.sandbox.models import SandboxFile, SandboxIntake
 from tests.booking.test_files import ELF, png_bytes
-from tests.conftest import ADA
-from tests.e2e.conftest import DESKTOP, assert_accessible
+from tests.e2e.conftest import DESKTOP, assert_accessible, fill_intake, sign_in_by_email
 
 pytestmark = pytest.mark.browser
 
@@ -21,25 +18,8 @@ FAKE_PDF = {"name": "invoice.pdf", "mimeType": "application/pdf", "buffer": ELF}
 
 def sign_in_and_fill_in_the_intake(page, base_url: str, mailoutbox) -> None:
     page.goto(base_url + "/rooms/demo-room/walkin/")
-    page.get_by_role("heading", name="Sign in").wait_for()
-    page.get_by_label("First name").fill(ADA["first_name"])
-    page.get_by_label("Last name").fill(ADA["last_name"])
-    page.get_by_label("Date of birth").fill(ADA["dob"])
-    page.get_by_label("Email address").fill(ADA["email"])
-    page.get_by_role("button", name="Email me a code").click()
-    page.get_by_role("heading", name="Check your email").wait_for()
-    code = re.search(r"\b(\d{6})\b", mailoutbox[-1].body).group(1)
-    page.get_by_label("6-digit code").fill(code)
-    page.get_by_role("button", name="Sign in").click()
-
-    page.get_by_role("heading", name="About your visit").wait_for()
-    page.get_by_label("What brings you in today?").fill("Sore throat")
-    page.get_by_label("Which state are you in right now?").select_option("NY")
-    page.get_by_role("group", name="Have you been seen by us before?").get_by_label(
-        "No"
-    ).check()
-    page.get_by_role("group", name="How will you pay?").get_by_label("Self-pay").check()
-    page.get_by_role("button", name="Continue").click()
+    sign_in_by_email(page, mailoutbox)
+    fill_intake(page)
     page.get_by_role("heading", name="Add files").wait_for()
 
 

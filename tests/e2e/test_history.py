@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 import time
 
 import pytest
@@ -9,7 +8,7 @@ from portal.clinic.demo import link_demo_patients
 from portal.patients.identity import patient_code
 from portal.sandbox.models import SandboxVisit
 from tests.conftest import ADA
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, sign_in_by_email
 
 pytestmark = pytest.mark.browser
 
@@ -44,14 +43,7 @@ def ada_in_browser(page, live_server, vsee_live, mailoutbox, vsee):
         slot_end=slot.end,
     )
     page.goto(live_server.url + "/visits/")
-    page.get_by_label("First name").fill(ADA["first_name"])
-    page.get_by_label("Last name").fill(ADA["last_name"])
-    page.get_by_label("Date of birth").fill(ADA["dob"])
-    page.get_by_label("Email address").fill(ADA["email"])
-    page.get_by_role("button", name="Email me a code").click()
-    code = re.search(r"\b(\d{6})\b", mailoutbox[-1].body).group(1)
-    page.get_by_label("6-digit code").fill(code)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_by_email(page, mailoutbox)
     page.get_by_role("heading", name="Your visits").wait_for()
     return upcoming
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from portal.sandbox.models import SandboxVisit
 from portal.vsee.errors import VSeeSlotTaken
-from tests.conftest import ADA
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, fill_intake, sign_in_by_email
 
 pytestmark = pytest.mark.browser
 
@@ -24,25 +21,8 @@ def choose(page, live_server, mailoutbox, option_title: str) -> None:
     """From the clinic's page, pick an option and sign in by email."""
     page.goto(live_server.url + "/")
     page.get_by_role("link", name=option_title).click()
-    page.get_by_label("First name").fill(ADA["first_name"])
-    page.get_by_label("Last name").fill(ADA["last_name"])
-    page.get_by_label("Date of birth").fill(ADA["dob"])
-    page.get_by_label("Email address").fill(ADA["email"])
-    page.get_by_role("button", name="Email me a code").click()
-    code = re.search(r"\b(\d{6})\b", mailoutbox[-1].body).group(1)
-    page.get_by_label("6-digit code").fill(code)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_by_email(page, mailoutbox)
     page.get_by_role("heading", name="About your visit").wait_for()
-
-
-def fill_intake(page, reason: str = "Sore throat") -> None:
-    page.get_by_label("What brings you in today?").fill(reason)
-    page.get_by_label("Which state are you in right now?").select_option("NY")
-    page.get_by_role("group", name="How will you pay?").get_by_label("Self-pay").check()
-    page.get_by_role("group", name="Have you been seen by us before?").get_by_label(
-        "No"
-    ).check()
-    page.get_by_role("button", name="Continue").click()
 
 
 def skip_files(page) -> None:

@@ -6,8 +6,13 @@ import re
 
 import pytest
 
-from tests.conftest import ADA
-from tests.e2e.conftest import DESKTOP, PHONE, assert_accessible
+from tests.e2e.conftest import (
+    DESKTOP,
+    PHONE,
+    assert_accessible,
+    fill_intake,
+    sign_in_by_email,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -23,30 +28,10 @@ def la_page(chromium, request):
     context.close()
 
 
-def emailed_code(mailoutbox) -> str:
-    return re.search(r"\b(\d{6})\b", mailoutbox[-1].body).group(1)
-
-
 def sign_in_and_fill_the_intake(page, live_server, mailoutbox) -> None:
     page.goto(live_server.url + "/rooms/demo-room/appointment/")
-    page.get_by_role("heading", name="Sign in").wait_for()
-    page.get_by_label("First name").fill(ADA["first_name"])
-    page.get_by_label("Last name").fill(ADA["last_name"])
-    page.get_by_label("Date of birth").fill(ADA["dob"])
-    page.get_by_label("Email address").fill(ADA["email"])
-    page.get_by_role("button", name="Email me a code").click()
-    page.get_by_role("heading", name="Check your email").wait_for()
-    page.get_by_label("6-digit code").fill(emailed_code(mailoutbox))
-    page.get_by_role("button", name="Sign in").click()
-
-    page.get_by_role("heading", name="About your visit").wait_for()
-    page.get_by_label("What brings you in today?").fill("Follow-up on a rash")
-    page.get_by_label("Which state are you in right now?").select_option("NY")
-    page.get_by_role("group", name="Have you been seen by us before?").get_by_label(
-        "No"
-    ).check()
-    page.get_by_role("group", name="How will you pay?").get_by_label("Self-pay").check()
-    page.get_by_role("button", name="Continue").click()
+    sign_in_by_email(page, mailoutbox)
+    fill_intake(page, reason="Follow-up on a rash")
     page.wait_for_url(lambda url: not url.endswith("/rooms/demo-room/appointment/"))
 
 
