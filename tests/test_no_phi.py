@@ -9,6 +9,7 @@ import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from portal.clinic.admin.audit import CSV_FIELDS
 from portal.clinic.models import AuditEvent
 from tests.booking.test_files import png_bytes
 
@@ -87,15 +88,7 @@ def test_a_patient_s_details_reach_neither_the_audit_log_nor_the_logs(
 
     audit_rows = " ".join(
         " ".join(str(v) for v in row)
-        for row in AuditEvent.objects.values_list(
-            "action",
-            "outcome",
-            "room_code",
-            "visit_id",
-            "visit_kind",
-            "patient_ref",
-            "detail",
-        )
+        for row in AuditEvent.objects.values_list(*CSV_FIELDS)
     )
     logs = "\n".join(
         f"{record.name} {record.getMessage()}" for record in caplog.records

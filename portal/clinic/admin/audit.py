@@ -24,15 +24,7 @@ CSV_FIELDS = [
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only for everyone, superusers included: an audit trail nobody can rewrite."""
 
-    list_display = [
-        "at",
-        "action",
-        "outcome",
-        "room_code",
-        "visit_id",
-        "visit_kind",
-        "patient_ref",
-    ]
+    list_display = [f for f in CSV_FIELDS if f != "detail"]
     list_filter = ["action", "outcome", "room_code", ("at", admin.DateFieldListFilter)]
     search_fields = ["visit_id", "patient_ref", "detail"]
     date_hierarchy = "at"
