@@ -41,7 +41,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside sessions and CSRF, so it sees (and can adjust) the cookies they set.
     "portal.clinic.framing.FrameAncestorsMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.middleware.FreshSessionMiddleware",
     "portal.middleware.KeepSessionOnServiceUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
