@@ -1,10 +1,9 @@
 """Session handling that keeps the patient's notebook intact.
 
-- Sessions are saved on every request (that is what makes the timeout an *idle* one), and
-  Django saves the data the request loaded when it started. A slow page that changed
-  nothing (a week of the picker while VSee is slow, a second tab) would then write its
-  stale copy over a draft another request had just updated. FreshSessionMiddleware saves
-  the stored data instead when the request changed nothing.
+- A request that changed nothing writes nothing (portal/sessions.py): it only pushes the
+  idle expiry, and the cookie's, forward once a minute. So a slow page that changed
+  nothing (a week of the picker while VSee is slow, a second tab) cannot write a stale
+  copy over a draft another request has just updated.
 - Django does not save the session on 5xx responses (a crash should not persist half-done
   state). The portal's own 503 pages are deliberate, though: the answers just typed are
   in the session and must survive a refresh or a retry.
@@ -14,8 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpRequest, HttpResponse
+from django.utils.http import http_date
+
+from portal.vsee.client.budget import page_budget
 
 
 class KeepSessionOnServiceUnavailableMiddleware:
@@ -35,17 +38,46 @@ class KeepSessionOnServiceUnavailableMiddleware:
         return response
 
 
-class FreshSessionMiddleware(SessionMiddleware):
-    """SessionMiddleware, but a request that changed nothing refreshes the stored session
-    (its expiry and cookie) from the store instead of writing back what it loaded."""
+class VSeeBudgetMiddleware:
+    """Give all the VSee calls of one request VSEE_PAGE_BUDGET seconds together."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with page_budget(settings.VSEE_PAGE_BUDGET):
+            return self.get_response(request)
+
+
+class IdleSessionMiddleware(SessionMiddleware):
+    """Django's SessionMiddleware (saving only what changed), plus the idle expiry: an
+    unchanged session used by this request has its expiry and cookie pushed forward when
+    that was last done over a minute ago."""
 
     def process_response(
         self, request: HttpRequest, response: HttpResponse
     ) -> HttpResponse:
         session = getattr(request, "session", None)
-        if session is not None and session.session_key and not session.modified:
-            fresh = self.SessionStore(session.session_key)
-            fresh._get_session()  # loads what other requests stored meanwhile
-            fresh.accessed = session.accessed
-            request.session = fresh
+        if session is not None and session.modified and not session.has_changed():
+            session.modified = False  # values written back as they were
+        if (
+            session is not None
+            and session.accessed
+            and not session.modified
+            and response.status_code < 500
+            and session.expiry_refresh_due()
+        ):
+            session.refresh_expiry()
+            max_age = session.get_expiry_age()
+            response.set_cookie(
+                settings.SESSION_COOKIE_NAME,
+                session.session_key,
+                max_age=max_age,
+                expires=http_date(session.stored_expiry.timestamp()),
+                domain=settings.SESSION_COOKIE_DOMAIN,
+                path=settings.SESSION_COOKIE_PATH,
+                secure=settings.SESSION_COOKIE_SECURE or None,
+                httponly=settings.SESSION_COOKIE_HTTPONLY or None,
+                samesite=settings.SESSION_COOKIE_SAMESITE,
+            )
         return super().process_response(request, response)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -17,17 +18,23 @@ _DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 SECRET_KEY = envsecret("SECRET_KEY", _DEV_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is False")
+# Earlier keys, still accepted (signatures, and sessions encrypted under them) while
+# what they protect expires: how to rotate SECRET_KEY without signing everyone out.
+SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS", "")
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.clinic.admin_app.StaffAdminConfig",  # Django's admin, with staff 2FA
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "portal.vsee",
     "portal.sandbox",
     "portal.clinic",
@@ -41,15 +48,37 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside sessions and CSRF, so it sees (and can adjust) the cookies they set.
     "portal.clinic.framing.FrameAncestorsMiddleware",
-    "portal.middleware.FreshSessionMiddleware",
+    "portal.middleware.IdleSessionMiddleware",
     "portal.middleware.KeepSessionOnServiceUnavailableMiddleware",
+    "portal.middleware.VSeeBudgetMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it answers locked-out staff sign-ins
 ]
+
+# --- Staff sign-in (admin) ---------------------------------------------------------------
+# Wrong passwords from one IP address lock admin sign-in there for a while (django-axes,
+# counted in the database, so across workers), and staff give an authenticator code
+# once they have one set up; superusers must, when this is on (portal/clinic/staff.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("ADMIN_LOGIN_FAILURES", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("ADMIN_LOCKOUT_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_VERBOSE = False
+STAFF_2FA_REQUIRED_FOR_SUPERUSERS = envbool(
+    "STAFF_2FA_REQUIRED_FOR_SUPERUSERS", "False" if DEBUG else "True"
+)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Patient portal admin")
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -89,7 +118,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Local memory by default; REDIS_URL shares cache (and so sessions' cache reads) across workers.
+# Local memory by default (per process); REDIS_URL shares the cache across workers and instances.
 REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -102,15 +131,14 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Sessions hold the patient's VSee token and draft intake: server-side only, never in a cookie.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions hold the patient's VSee token and draft intake: server-side only, never in a
+# cookie; in the database (shared by every worker), encrypted, written only on change, and
+# ending SESSION_IDLE_MINUTES after the last request (see portal/sessions.py).
+SESSION_ENGINE = "portal.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", "30") * 60
-SESSION_SAVE_EVERY_REQUEST = (
-    True  # the age above then means "idle for", not "since sign-in"
-)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -123,7 +151,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -170,10 +198,19 @@ VSEE_CLINIC_URL = env(
 # worker stuck on a slow upstream is a worker no patient can use.
 VSEE_CONNECT_TIMEOUT = envfloat("VSEE_CONNECT_TIMEOUT", "3.05")
 VSEE_READ_TIMEOUT = envfloat("VSEE_READ_TIMEOUT", "10")
-VSEE_DEADLINE = envfloat("VSEE_DEADLINE", "15")
+VSEE_DEADLINE = envfloat("VSEE_DEADLINE", "10")
+# All the VSee calls of one page share this many seconds, after which the page says it
+# couldn't reach the clinic (keeping the patient's answers): under a proxy's 30 s limit.
+VSEE_PAGE_BUDGET = envfloat("VSEE_PAGE_BUDGET", "12")
+# VSee calls one process may have waiting at once; past it a page fails at once instead of
+# queueing, so a hanging VSee never takes the last threads (/healthz, pages without VSee).
+VSEE_MAX_CONCURRENT_CALLS = envint(
+    "VSEE_MAX_CONCURRENT_CALLS", str(max(1, envint("GUNICORN_THREADS", "8") - 2))
+)
 VSEE_ROOM_CACHE_SECONDS = envint("VSEE_ROOM_CACHE_SECONDS", "60")
 # /readyz asks VSee with this much patience (seconds), so a probe never hangs a worker.
 VSEE_READY_TIMEOUT = envfloat("VSEE_READY_TIMEOUT", "2")
+VSEE_READY_CACHE_SECONDS = envint("VSEE_READY_CACHE_SECONDS", "5")
 
 # Key for the audit log's pseudonymous patient references (default: derived from SECRET_KEY).
 AUDIT_KEY = envsecret("AUDIT_KEY", "")
@@ -194,6 +231,16 @@ SIGN_IN_CODE_TRIES = envint("SIGN_IN_CODE_TRIES", "5")
 SIGN_IN_CODES_PER_EMAIL = envint("SIGN_IN_CODES_PER_EMAIL", "3")
 SIGN_IN_CODES_PER_IP = envint("SIGN_IN_CODES_PER_IP", "10")
 SIGN_IN_CODE_WINDOW_MINUTES = envint("SIGN_IN_CODE_WINDOW_MINUTES", "15")
+# Every other way in is limited in the same window, per IP address and for everyone
+# together: a flood of guests or hand-offs would otherwise fill VSee with junk patients
+# and the clinic's waiting room with junk walk-ins.
+GUEST_SIGN_INS_PER_IP = envint("GUEST_SIGN_INS_PER_IP", "5")
+GUEST_SIGN_INS_PER_WINDOW = envint("GUEST_SIGN_INS_PER_WINDOW", "100")
+HANDOFFS_PER_IP = envint("HANDOFFS_PER_IP", "30")
+HANDOFFS_PER_WINDOW = envint("HANDOFFS_PER_WINDOW", "1000")
+# Walk-ins and questions a guest may open: per guest, and per IP address.
+GUEST_VISITS_PER_GUEST = envint("GUEST_VISITS_PER_GUEST", "2")
+GUEST_VISITS_PER_IP = envint("GUEST_VISITS_PER_IP", "3")
 
 # Email: printed to the console in the local run; SMTP from the environment in production.
 EMAIL_BACKEND = env(

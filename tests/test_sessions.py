@@ -1,16 +1,35 @@
-"""Two requests of one patient at once: the one that changed nothing must not undo the
-other's change (sessions are saved on every request, for the idle time-out)."""
+"""The session store (portal/sessions.py): written only when something changed, the idle
+expiry pushed forward once a minute, the data encrypted at rest."""
 
 from __future__ import annotations
 
 import threading
 import time
+from datetime import timedelta
 
+from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from portal.sessions import SessionStore, cipher
 from tests.booking.test_intake import ANSWERS
 
 URL = "/rooms/demo-room/walkin/"
+
+
+def session_row(client: Client) -> Session:
+    return Session.objects.get(session_key=client.session.session_key)
+
+
+def session_writes(queries) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries
+        if "django_session" in q["sql"]
+        and q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))
+    ]
 
 
 def test_a_slow_page_does_not_write_back_a_stale_draft(patient_client, settings):
@@ -30,8 +49,68 @@ def test_a_slow_page_does_not_write_back_a_stale_draft(patient_client, settings)
     )
 
 
-def test_a_page_that_changes_nothing_still_keeps_the_session_alive(patient_client):
-    before = patient_client.session.get_expiry_date()
-    time.sleep(1.1)
-    patient_client.get("/visits/")
-    assert patient_client.session.get_expiry_date() > before
+class TestWritingOnlyWhatChanged:
+    def test_a_page_that_changes_nothing_writes_nothing(self, patient_client):
+        assert patient_client.post(URL, ANSWERS).status_code == 302
+        with CaptureQueriesContext(connection) as queries:
+            r = patient_client.get(URL)
+        assert r.status_code == 200
+        assert session_writes(queries) == []
+        assert "sessionid" not in r.cookies
+
+    def test_a_change_is_written(self, patient_client):
+        with CaptureQueriesContext(connection) as queries:
+            assert patient_client.post(URL, ANSWERS).status_code == 302
+        assert len(session_writes(queries)) == 1
+
+
+class TestTheIdleExpiry:
+    def test_it_is_pushed_forward_when_last_pushed_over_a_minute_ago(
+        self, patient_client, settings
+    ):
+        assert patient_client.post(URL, ANSWERS).status_code == 302
+        row = session_row(patient_client)
+        row.expire_date = timezone.now() + timedelta(
+            seconds=settings.SESSION_COOKIE_AGE - 61
+        )
+        row.save()
+        r = patient_client.get(URL)
+        assert r.status_code == 200
+        pushed = session_row(patient_client).expire_date
+        assert pushed - row.expire_date > timedelta(seconds=55)
+        assert r.cookies["sessionid"]["max-age"] == settings.SESSION_COOKIE_AGE
+        # The data was not rewritten: only the expiry moved.
+        assert session_row(patient_client).session_data == row.session_data
+
+    def test_it_is_left_alone_within_the_minute(self, patient_client):
+        assert patient_client.post(URL, ANSWERS).status_code == 302
+        before = session_row(patient_client).expire_date
+        with CaptureQueriesContext(connection) as queries:
+            r = patient_client.get(URL)
+        assert session_writes(queries) == []
+        assert "sessionid" not in r.cookies
+        assert session_row(patient_client).expire_date == before
+
+    def test_an_expired_session_is_not_brought_back(self, patient_client):
+        Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+        r = patient_client.get(URL)
+        assert r.status_code == 302
+        assert r.headers["Location"] == "/signed-out/?reason=idle"
+
+
+class TestEncryptionAtRest:
+    def test_the_draft_is_unreadable_in_the_database(self, patient_client):
+        assert patient_client.post(URL, ANSWERS).status_code == 302
+        raw = session_row(patient_client).session_data
+        assert "Sore throat" not in raw and "Penicillin" not in raw
+        assert b"Sore throat for three days" in cipher().decrypt(raw.encode())
+
+    def test_a_rotated_key_still_reads_sessions_while_it_is_a_fallback(self, settings):
+        settings.SECRET_KEY = "old-key-" + "o" * 40
+        raw = SessionStore().encode({"booking.draft": {"reason": "Cough"}})
+        settings.SECRET_KEY = "new-key-" + "n" * 40
+        settings.SECRET_KEY_FALLBACKS = ["old-key-" + "o" * 40]
+        assert SessionStore().decode(raw) == {"booking.draft": {"reason": "Cough"}}
+
+        settings.SECRET_KEY_FALLBACKS = []
+        assert SessionStore().decode(raw) == {}

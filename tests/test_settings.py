@@ -82,6 +82,8 @@ class TestSettingsFromTheEnvironment:
         assert "VSEE_API_BASE_URL is not set" in result.stderr
 
     def test_the_idle_sign_out_time_comes_from_the_environment(self):
-        code = "import django; django.setup(); from django.conf import settings as s; print(s.SESSION_COOKIE_AGE, s.SESSION_SAVE_EVERY_REQUEST)"
-        assert _run(code).stdout.strip() == "1800 True"
-        assert _run(code, SESSION_IDLE_MINUTES="5").stdout.strip() == "300 True"
+        code = "import django; django.setup(); from django.conf import settings as s; print(s.SESSION_COOKIE_AGE, s.SESSION_ENGINE)"
+        assert _run(code).stdout.strip() == "1800 portal.sessions"
+        assert (
+            _run(code, SESSION_IDLE_MINUTES="5").stdout.strip() == "300 portal.sessions"
+        )

@@ -49,8 +49,9 @@ class EmbeddingSettings(models.Model):
 
     allowed_origins = models.TextField(
         blank=True,
-        help_text="Websites allowed to show the portal inside a frame, one per line, e.g. "
-        "https://www.yourclinic.com. Leave empty to forbid embedding.",
+        help_text="Websites allowed to show the portal inside a frame and to send patients "
+        "to it with a signed hand-off, one per line, e.g. https://www.yourclinic.com. "
+        "Leave empty to forbid both.",
     )
 
     class Meta:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -49,19 +50,32 @@ def readyz(request: HttpRequest) -> JsonResponse:
             {"status": "unavailable", "database": "up", "vsee": "no room configured"},
             status=503,
         )
-    client = get_client()
-    client.timeout = (settings.VSEE_READY_TIMEOUT, settings.VSEE_READY_TIMEOUT)
-    client.deadline = settings.VSEE_READY_TIMEOUT
-    try:
-        # A public read: proves VSee is reachable and the room exists, without a patient.
-        client.room_get(code=room.code)
-    except VSeeError as exc:
-        log.warning("readiness check: %s", exc)
+    vsee = _vsee_readiness(room.code)
+    if vsee != "up":
         return JsonResponse(
-            {"status": "unavailable", "database": "up", "vsee": type(exc).__name__},
-            status=503,
+            {"status": "unavailable", "database": "up", "vsee": vsee}, status=503
         )
     return JsonResponse({"status": "ok", "database": "up", "vsee": "up"})
+
+
+def _vsee_readiness(room_code: str) -> str:
+    """Return "up" or the error VSee's answer meant, reused for a few seconds: load
+    balancers probe often, and each probe must not cost a VSee call."""
+    key = f"readyz:vsee:{room_code}"
+    outcome = cache.get(key)
+    if outcome is None:
+        client = get_client()
+        client.timeout = (settings.VSEE_READY_TIMEOUT, settings.VSEE_READY_TIMEOUT)
+        client.deadline = settings.VSEE_READY_TIMEOUT
+        try:
+            # A public read: proves VSee is reachable and the room exists, without a patient.
+            client.room_get(code=room_code)
+            outcome = "up"
+        except VSeeError as exc:
+            log.warning("readiness check: %s", exc)
+            outcome = type(exc).__name__
+        cache.set(key, outcome, settings.VSEE_READY_CACHE_SECONDS)
+    return outcome
 
 
 @require_GET

@@ -7,9 +7,13 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import Resolver404, resolve
 
 from portal.clinic.rooms import Room
+from portal.patients import ratelimit
+from portal.patients.signin import OWNER_KEY
+from portal.vsee.service import current_patient
 
 GUEST_OPTIONS = ("walkin", "econsult")
 
@@ -38,3 +42,17 @@ def guest_owner(first_name: str, last_name: str, dob: str) -> str:
     message = f"{first_name.casefold()}|{last_name.casefold()}|{dob}".encode()
     key = f"guest-owner:{settings.SECRET_KEY}".encode()
     return "guest:" + hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+def guest_may_open_a_visit(request: HttpRequest) -> bool:
+    """Count a visit a guest opens; False past the limits per guest and per IP address.
+    Patients who signed in by email or hand-off are not limited here."""
+    patient = current_patient(request.session)
+    if patient is None or not patient.is_guest:
+        return True
+    window = settings.SIGN_IN_CODE_WINDOW_MINUTES * 60
+    guest = request.session.get(OWNER_KEY, patient.member_id)
+    ip = ratelimit.client_ip(request.META)
+    return ratelimit.hit(
+        f"guest-visit:{guest}", settings.GUEST_VISITS_PER_GUEST, window
+    ) and ratelimit.hit(f"guest-visit-ip:{ip}", settings.GUEST_VISITS_PER_IP, window)

@@ -1,4 +1,5 @@
-"""What sign-in keeps in the database: the nonces of hand-offs already used."""
+"""What sign-in keeps in the database: the nonces of hand-offs already used, and rate-limit
+counters when no shared cache is configured."""
 
 from __future__ import annotations
 
@@ -21,3 +22,16 @@ class UsedHandoffNonce(models.Model):
 
     def __str__(self) -> str:
         return f"Hand-off nonce {self.digest[:8]}"
+
+
+class RateCounter(models.Model):
+    """One fixed window of one rate limit: shared by every worker, without Redis."""
+
+    digest = models.CharField(
+        max_length=64, unique=True
+    )  # keyed hash of bucket and window
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"Rate counter {self.digest[:8]}"

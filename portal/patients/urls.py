@@ -10,6 +10,7 @@ urlpatterns = [
     path("sign-in/", views.sign_in, name="sign_in"),
     path("sign-in/code/", views.verify, name="verify"),
     path("sign-in/handoff/", views.handoff, name="handoff"),
+    path("sign-in/handoff/confirm/", views.handoff_confirm, name="handoff_confirm"),
     path("sign-in/guest/", views.guest, name="guest"),
     path("sign-out/", views.sign_out, name="sign_out"),
     path("signed-out/", views.signed_out, name="signed_out"),

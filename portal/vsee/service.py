@@ -52,6 +52,7 @@ def get_client() -> VSeeClient:
         connect_timeout=settings.VSEE_CONNECT_TIMEOUT,
         read_timeout=settings.VSEE_READ_TIMEOUT,
         deadline=settings.VSEE_DEADLINE,
+        max_in_flight=settings.VSEE_MAX_CONCURRENT_CALLS,
     )
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import time
 from unittest import mock
 
@@ -64,3 +65,25 @@ class TestReadyz:
         assert (
             settings.VSEE_API_KEY not in body and settings.VSEE_API_SECRET not in body
         )
+
+    def test_it_reuses_vsee_s_answer_for_a_few_seconds(
+        self, client, vsee_live, settings, caplog
+    ):
+        caplog.set_level(logging.INFO, logger="portal.vsee")
+        settings.VSEE_READY_CACHE_SECONDS = 5
+        for _ in range(5):
+            assert client.get("/readyz").status_code == 200
+        calls = [r for r in caplog.records if "rooms.get" in r.getMessage()]
+        assert len(calls) == 1
+
+    def test_a_failure_is_reused_too_so_probes_do_not_pile_onto_a_failing_vsee(
+        self, client, vsee_live, settings, caplog
+    ):
+        caplog.set_level(logging.INFO, logger="portal.vsee")
+        settings.SANDBOX_FAULTS = [
+            {"endpoint": "rooms.get", "error_rate": 1.0, "error_status": 400}
+        ]
+        for _ in range(3):
+            assert client.get("/readyz").status_code == 503
+        calls = [r for r in caplog.records if "rooms.get" in r.getMessage()]
+        assert len(calls) == 1

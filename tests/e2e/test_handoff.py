@@ -54,3 +54,24 @@ class TestHandoffInTheBrowser:
             "set up the wrong way" in page.get_by_role("heading", level=1).inner_text()
         )
         assert_accessible(page)
+
+    def test_a_hand_off_for_someone_else_asks_first_accessibly_by_keyboard(
+        self, page, live_server, vsee_live, mailoutbox
+    ):
+        from tests.e2e.conftest import sign_in_by_email
+
+        page.goto(f"{live_server.url}/sign-in/?next=/visits/")
+        sign_in_by_email(page, mailoutbox)
+        page.wait_for_url(f"{live_server.url}/visits/")
+
+        token = make_handoff_token(HandoffSecret.rotate(), PATIENT)
+        page.goto(f"{live_server.url}/sign-in/handoff/?next=/visits/#{token}")
+        heading = page.get_by_role("heading", level=1)
+        heading.wait_for()
+        assert heading.inner_text() == "Continue as Ada?"
+        assert_accessible(page)
+
+        page.get_by_role("button", name="Continue as Ada").focus()
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{live_server.url}/visits/")
+        assert page.get_by_text("Signed in as Ada").is_visible()

@@ -21,6 +21,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from portal.clinic.embedding import EmbeddingSettings
 from portal.clinic.models import AuditEvent, HandoffSecret
 from portal.patients.handoff import HandoffError, verify_handoff
 from portal.patients.models import UsedHandoffNonce
@@ -92,15 +93,31 @@ def secret(vsee_live) -> str:
     return HandoffSecret.rotate()
 
 
+CLINIC_SITE = "https://www.clinic.example"
+
+
 @pytest.fixture
 def hand_off(client):
-    def post(token: str, next_path: str | None = None):
+    """Post a token as a browser does from the portal's own hand-off page."""
+
+    def post(token: str, next_path: str | None = None, **headers: str):
         data = {"token": token}
         if next_path is not None:
             data["next"] = next_path
-        return client.post(URL, data)
+        return client.post(
+            URL, data, headers={"Origin": "http://testserver", **headers}
+        )
 
     return post
+
+
+@pytest.fixture
+def clinic_site(vsee_live) -> str:
+    """The clinic's website, listed under Embedding in admin."""
+    settings_row = EmbeddingSettings.load()
+    settings_row.allowed_origins = CLINIC_SITE
+    settings_row.save()
+    return CLINIC_SITE
 
 
 def refused(response, reason: str) -> str:
@@ -157,9 +174,11 @@ class TestAGoodToken:
         assert hand_off(token).status_code == 302
         assert current_patient(client.session) is not None
 
-    def test_the_clinic_s_site_needs_no_csrf_cookie(self, secret):
+    def test_the_clinic_s_site_needs_no_csrf_cookie(self, secret, clinic_site):
         strict = Client(enforce_csrf_checks=True)
-        r = strict.post(URL, {"token": token_for(secret)})
+        r = strict.post(
+            URL, {"token": token_for(secret)}, headers={"Origin": clinic_site}
+        )
         assert r.status_code == 302
         assert current_patient(strict.session) is not None
 
@@ -305,6 +324,113 @@ class TestTheTokenStaysOutOfUrls:
         assert 'id="handoff-form" method="post" action="/sign-in/handoff/"' in page
         assert 'name="next" value="/rooms/demo-room/walkin/"' in page
         assert "<noscript>" in page and "turn on JavaScript" in page
+
+
+class TestFromAnotherSite:
+    """Login CSRF: a hostile page posting the attacker's own valid token."""
+
+    def test_a_site_not_listed_under_embedding_is_refused_and_the_token_kept(
+        self, client, secret, hand_off, clinic_site
+    ):
+        token = token_for(secret)
+        page = refused(hand_off(token, Origin="https://evil.example"), "bad_origin")
+        assert "didn't come from your clinic's website" in page.replace("&#x27;", "'")
+        assert current_patient(client.session) is None
+        assert not UsedHandoffNonce.objects.exists()
+        assert hand_off(token, Origin=clinic_site).status_code == 302
+
+    def test_a_post_that_names_no_site_is_refused(self, secret, hand_off):
+        r = hand_off(token_for(secret), Origin="")
+        refused(r, "bad_origin")
+
+    def test_without_origin_the_referer_decides(self, client, secret, clinic_site):
+        r = client.post(
+            URL,
+            {"token": token_for(secret)},
+            headers={"Origin": "null", "Referer": f"{clinic_site}/patients/portal"},
+        )
+        assert r.status_code == 302
+        r = client.post(
+            URL,
+            {"token": token_for(secret)},
+            headers={"Origin": "null", "Referer": "https://evil.example/x"},
+        )
+        refused(r, "bad_origin")
+
+    def test_a_lookalike_of_the_listed_site_is_refused(
+        self, secret, hand_off, clinic_site
+    ):
+        refused(
+            hand_off(token_for(secret), Origin=clinic_site + ".evil.example"),
+            "bad_origin",
+        )
+
+
+class TestSomeoneElseIsSignedIn:
+    @pytest.fixture
+    def ada_with_a_draft(self, patient_client):
+        from tests.booking.test_intake import ANSWERS
+
+        assert (
+            patient_client.post("/rooms/demo-room/walkin/", ANSWERS).status_code == 302
+        )
+        return patient_client
+
+    def test_it_asks_instead_of_replacing_the_session(
+        self, ada_with_a_draft, secret, hand_off
+    ):
+        client = ada_with_a_draft
+        ada = current_patient(client.session).member_id
+        r = hand_off(token_for(secret), "/visits/")
+        page = r.content.decode()
+        assert r.status_code == 200
+        assert "<h1>Continue as Ada?</h1>" in page
+        assert "Hana" not in page and "Mori" not in page
+        assert "no-store" in r["Cache-Control"]
+        assert current_patient(client.session).member_id == ada
+        assert client.session["booking.draft"]["answers"]["reason_for_visit"]
+
+    def test_continuing_keeps_the_patient_and_their_draft(
+        self, ada_with_a_draft, secret, hand_off
+    ):
+        client = ada_with_a_draft
+        ada = current_patient(client.session).member_id
+        hand_off(token_for(secret), "/visits/")
+        r = client.post(
+            "/sign-in/handoff/confirm/", {"choice": "stay", "next": "/visits/"}
+        )
+        assert (r.status_code, r["Location"]) == (302, "/visits/")
+        assert current_patient(client.session).member_id == ada
+        assert "booking.draft" in client.session
+        assert failures()[-1] == "handoff:declined"
+
+    def test_switching_signs_in_the_other_person_with_nothing_of_the_first(
+        self, ada_with_a_draft, secret, hand_off
+    ):
+        client = ada_with_a_draft
+        hand_off(token_for(secret), "/visits/")
+        r = client.post("/sign-in/handoff/confirm/", {"choice": "switch", "next": "/"})
+        assert (r.status_code, r["Location"]) == (302, "/visits/")
+        hana = SandboxUser.objects.get(code=PATIENT["pid"])
+        assert current_patient(client.session).member_id == str(hana.pk)
+        assert "booking.draft" not in client.session
+
+    def test_the_choice_needs_the_portal_s_own_csrf_token(self, secret, patient_client):
+        strict = Client(enforce_csrf_checks=True)
+        strict.cookies = patient_client.cookies
+        strict.post(
+            URL, {"token": token_for(secret)}, headers={"Origin": "http://testserver"}
+        )
+        r = strict.post("/sign-in/handoff/confirm/", {"choice": "switch"})
+        assert r.status_code == 403
+        assert "patients.held_handoff" in patient_client.session
+
+    def test_the_same_patient_again_is_simply_signed_in(self, client, secret, hand_off):
+        hand_off(token_for(secret))
+        first = current_patient(client.session).member_id
+        r = hand_off(token_for(secret), "/visits/")
+        assert (r.status_code, r["Location"]) == (302, "/visits/")
+        assert current_patient(client.session).member_id == first
 
 
 class TestVSeeDown:

@@ -19,6 +19,8 @@ from portal.booking.summary import describe_draft
 from portal.clinic import audit
 from portal.http import PortalRequest
 from portal.patients.decorators import patient_required
+from portal.patients.guests import guest_may_open_a_visit
+from portal.patients.ratelimit import slow_down_page
 from portal.vsee.errors import VSeeAuthExpired, VSeeError, VSeeSlotTaken
 from portal.vsee.schemas import Visit
 from portal.vsee.service import PatientVSee
@@ -51,6 +53,16 @@ def review(request: PortalRequest, code: str, option: str) -> HttpResponse:
     made = draft.visit_id or made_for(draft.intake_id)
     if made:
         return _go_to_booked(request, draft, made)
+    if not guest_may_open_a_visit(request):
+        audit.record(
+            audit.Action.VISIT_CREATED,
+            outcome=audit.Outcome.FAILURE,
+            member_id=member_id(request),
+            room_code=step.room.code,
+            visit_kind=option,
+            detail="rate_limited",
+        )
+        return slow_down_page(request, "visit")
     held = claim(draft.intake_id)
     if held is None:
         # A double click or a retried request: the first one is making the visit.

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from portal.clinic import audit
 from portal.http import PortalRequest
+from portal.patients import ratelimit
 from portal.patients.decorators import mark_signed_in
 from portal.patients.forms import NameAndBirthForm
 from portal.patients.guests import guest_owner, guest_room_for
@@ -35,6 +37,20 @@ def guest(request: PortalRequest) -> HttpResponse:
         if form.is_bound:
             form.mark_invalid_fields()
         return render(request, "patients/guest.html", ctx)
+
+    limited = ratelimit.over_limit(
+        request,
+        "guest",
+        per_ip=settings.GUEST_SIGN_INS_PER_IP,
+        overall=settings.GUEST_SIGN_INS_PER_WINDOW,
+    )
+    if limited:
+        audit.record(
+            audit.Action.SIGN_IN_FAILED,
+            outcome=audit.Outcome.FAILURE,
+            detail=f"guest:{limited}",
+        )
+        return ratelimit.slow_down_page(request, "sign_in", next_path)
 
     data = form.cleaned_data
     dob = data["dob"].isoformat()

@@ -9,19 +9,32 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.clinic import audit
 from portal.http import PortalRequest
+from portal.patients import ratelimit
+from portal.patients.crosssite import (
+    from_allowed_site,
+    hold_handoff,
+    take_held_handoff,
+)
 from portal.patients.decorators import mark_signed_in
 from portal.patients.handoff import HandoffError, release_handoff, verify_handoff
-from portal.patients.signin import PATIENT, finish_sign_in, safe_next
+from portal.patients.signin import (
+    FIRST_NAME_KEY,
+    MEMBER_KEY,
+    PATIENT,
+    finish_sign_in,
+    safe_next,
+)
 from portal.vsee.errors import VSeeError
-from portal.vsee.service import get_client
+from portal.vsee.service import current_patient, get_client
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +48,8 @@ def _failed(reason: str) -> None:
 
 
 # The signed, single-use token is the proof, and the clinic's site posts it cross-site
-# (a plain form, so it works without JavaScript): there is no CSRF cookie to match.
+# (a plain form, so it works without JavaScript): there is no CSRF cookie to match. The
+# sending site is checked instead (crosssite.py).
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def handoff(request: PortalRequest) -> HttpResponse:
@@ -43,16 +57,21 @@ def handoff(request: PortalRequest) -> HttpResponse:
         return _handoff_page(request)
 
     next_path = safe_next(request, request.POST.get("next"))
+    if not from_allowed_site(request):
+        return _refused(request, "bad_origin", next_path)  # the token is left unused
+    limited = ratelimit.over_limit(
+        request,
+        "handoff",
+        per_ip=settings.HANDOFFS_PER_IP,
+        overall=settings.HANDOFFS_PER_WINDOW,
+    )
+    if limited:
+        _failed(limited)
+        return ratelimit.slow_down_page(request, "sign_in", next_path)
     try:
         handoff = verify_handoff(request.POST.get("token", ""))
     except HandoffError as exc:
-        _failed(exc.reason)
-        return render(
-            request,
-            "patients/handoff_failed.html",
-            {"reason": exc.reason, "next": next_path},
-            status=400,
-        )
+        return _refused(request, exc.reason, next_path)
 
     # The nonce is already recorded: a second request with the same token, racing this
     # one, is refused as a replay while SSO is under way. Recording it only after SSO would
@@ -85,8 +104,47 @@ def handoff(request: PortalRequest) -> HttpResponse:
         add_never_cache_headers(response)  # the page holds the token for "Try again"
         return response
 
+    if _someone_else_signed_in(request, user.id):
+        hold_handoff(request.session, user, next_path)
+        return _confirm_page(request, next_path)
     finish_sign_in(request, user, type=PATIENT)
     return mark_signed_in(HttpResponseRedirect(next_path))
+
+
+@require_POST
+def handoff_confirm(request: PortalRequest) -> HttpResponse:
+    """The patient's choice when a hand-off arrived for someone other than who is signed in."""
+    held = take_held_handoff(request.session)
+    if held is None:  # gone stale, or already answered
+        return HttpResponseRedirect(safe_next(request, request.POST.get("next")))
+    user, next_path = held
+    if request.POST.get("choice") != "switch":
+        _failed("declined")
+        return HttpResponseRedirect(next_path)
+    finish_sign_in(request, user, type=PATIENT)
+    return mark_signed_in(HttpResponseRedirect(next_path))
+
+
+def _someone_else_signed_in(request: PortalRequest, member_id: str) -> bool:
+    session = request.session
+    return current_patient(session) is not None and session.get(MEMBER_KEY) != member_id
+
+
+def _confirm_page(request: PortalRequest, next_path: str) -> HttpResponse:
+    ctx = {"first_name": request.session.get(FIRST_NAME_KEY, ""), "next": next_path}
+    response = render(request, "patients/handoff_confirm.html", ctx)
+    add_never_cache_headers(response)
+    return response
+
+
+def _refused(request: PortalRequest, reason: str, next_path: str) -> HttpResponse:
+    _failed(reason)
+    return render(
+        request,
+        "patients/handoff_failed.html",
+        {"reason": reason, "next": next_path},
+        status=400,
+    )
 
 
 def _handoff_page(request: PortalRequest) -> HttpResponse:

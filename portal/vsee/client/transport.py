@@ -21,6 +21,7 @@ from typing import Any
 import requests
 from pydantic import BaseModel, ValidationError
 
+from portal.vsee.client.budget import in_flight_cap, page_deadline
 from portal.vsee.errors import (
     VSeeAuthExpired,
     VSeeError,
@@ -37,6 +38,8 @@ BACKOFF_START = 0.5
 BACKOFF_CAP = 4.0
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MAX_BODY_BYTES = 5 * 1024 * 1024
+# Less time than this left on the page's budget: fail at once rather than start a call.
+MIN_CALL_SECONDS = 0.1
 USER_AGENT = "vsee-patient-portal/0.1"
 
 
@@ -141,6 +144,7 @@ class Transport:
         connect_timeout: float = 3.05,
         read_timeout: float = 10.0,
         deadline: float = 15.0,
+        max_in_flight: int | None = None,
         session: requests.Session | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -149,6 +153,7 @@ class Transport:
         self._api_secret = api_secret
         self.timeout = (connect_timeout, read_timeout)
         self.deadline = deadline
+        self.in_flight = in_flight_cap(max_in_flight) if max_in_flight else None
         self.session = session or shared_session()
         self.last_request_id = ""
 
@@ -180,10 +185,53 @@ class Transport:
             headers["X-ApiSecret"] = self._api_secret
         url = f"{self.base_url}/{path}"
         params = {k: v for k, v in (params or {}).items() if v is not None}
+        # The deadline bounds the whole call, retries included, and the page's budget
+        # bounds all of its calls together (budget.py).
+        call_started = time.monotonic()
+        deadline_at = call_started + self.deadline
+        if (page_ends := page_deadline()) is not None:
+            deadline_at = min(deadline_at, page_ends)
+        if deadline_at - call_started < MIN_CALL_SECONDS:
+            self._log(endpoint, method, "no-time-left", call_started, request_id)
+            raise VSeeUnavailable("No time left for VSee", request_id=request_id)
+        if self.in_flight and not self.in_flight.try_enter():
+            self._log(endpoint, method, "too-many-waiting", call_started, request_id)
+            raise VSeeUnavailable(
+                "Too many calls to VSee waiting", request_id=request_id
+            )
+        try:
+            return self._send(
+                method,
+                url,
+                endpoint=endpoint,
+                request_id=request_id,
+                deadline_at=deadline_at,
+                params=params,
+                headers=headers,
+                json_body=json_body,
+                data=data,
+                files=files,
+            )
+        finally:
+            if self.in_flight:
+                self.in_flight.leave()
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        endpoint: str,
+        request_id: str,
+        deadline_at: float,
+        params: Mapping[str, Any],
+        headers: Mapping[str, str],
+        json_body: Mapping[str, Any] | None,
+        data: Mapping[str, Any] | None,
+        files: Mapping[str, Any] | None,
+    ) -> Any:
+        """Send the call (a GET up to MAX_ATTEMPTS times) until `deadline_at`."""
         attempts = MAX_ATTEMPTS if method == "GET" else 1
-        call_started = (
-            time.monotonic()
-        )  # the deadline bounds the whole call, retries included
         for attempt in range(1, attempts + 1):
             started = time.monotonic()
             try:
@@ -195,14 +243,14 @@ class Transport:
                     data=data,
                     files=files,
                     headers=headers,
-                    timeout=self._timeout_left(call_started),
+                    timeout=self._timeout_left(deadline_at),
                     stream=True,
                 )
-                raw = self._read_within_deadline(response, call_started)
+                raw = self._read_within_deadline(response, deadline_at)
             except requests.ConnectionError as exc:
                 # ConnectTimeout lands here too: nothing reached VSee, so a GET may try again.
                 if attempt < attempts and self._wait_to_retry(
-                    call_started, _backoff(attempt)
+                    deadline_at, _backoff(attempt)
                 ):
                     continue
                 self._log(endpoint, method, "connection-error", started, request_id)
@@ -224,7 +272,7 @@ class Transport:
                 response.status_code in RETRY_STATUSES
                 and attempt < attempts
                 and self._wait_to_retry(
-                    call_started, _backoff(attempt, response.headers.get("Retry-After"))
+                    deadline_at, _backoff(attempt, response.headers.get("Retry-After"))
                 )
             ):
                 continue
@@ -239,21 +287,21 @@ class Transport:
             return body["data"]
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _timeout_left(self, call_started: float) -> tuple[float, float]:
-        """Return (connect, read) timeouts, the read one cut to what the deadline leaves."""
+    def _timeout_left(self, deadline_at: float) -> tuple[float, float]:
+        """Return (connect, read) timeouts, both cut to what the deadline leaves."""
         connect, read = self.timeout
-        left = self.deadline - (time.monotonic() - call_started)
-        return connect, max(0.05, min(read, left))
+        left = max(0.05, deadline_at - time.monotonic())
+        return min(connect, left), min(read, left)
 
-    def _wait_to_retry(self, call_started: float, delay: float) -> bool:
+    def _wait_to_retry(self, deadline_at: float, delay: float) -> bool:
         """Sleep before a retry, unless the retry could not finish within the deadline."""
-        if time.monotonic() - call_started + delay >= self.deadline:
+        if time.monotonic() + delay >= deadline_at:
             return False
         _sleep(delay)
         return True
 
     def _read_within_deadline(
-        self, response: requests.Response, started: float
+        self, response: requests.Response, deadline_at: float
     ) -> bytes:
         """Read the body, giving up once the overall deadline passes.
 
@@ -266,7 +314,7 @@ class Transport:
             while chunk := response.raw.read1(16384, decode_content=True):
                 chunks.append(chunk)
                 size += len(chunk)
-                if time.monotonic() - started > self.deadline:
+                if time.monotonic() > deadline_at:
                     raise requests.Timeout("overall deadline passed")
                 if size > MAX_BODY_BYTES:
                     raise requests.RequestException("response too large")

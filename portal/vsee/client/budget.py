@@ -1,0 +1,68 @@
+"""How long the page being served may still spend on VSee, and how many calls may wait.
+
+A page may make several VSee calls (reschedule: four; uploading three files: three), and
+each has its own deadline; without a budget shared by all of them, a slow VSee adds them
+up past what a patient, or a proxy's 30 s limit, will wait. The budget is set per request
+(portal.middleware.VSeeBudgetMiddleware) in a context variable, so each request thread
+sees its own.
+
+Calls in flight are capped per process: a worker whose every thread waits on a hanging
+VSee cannot answer /healthz or any page that needs no VSee. Past the cap a call fails at
+once, and its page says "try again" instead of queueing behind the others.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
+
+_page_deadline: ContextVar[float | None] = ContextVar(
+    "vsee_page_deadline", default=None
+)
+
+
+def page_deadline() -> float | None:
+    """Return when (time.monotonic) the current page's time for VSee runs out, if set."""
+    return _page_deadline.get()
+
+
+@contextmanager
+def page_deadline_at(moment: float) -> Iterator[None]:
+    """Let the VSee calls made inside this block run until `moment` (time.monotonic)."""
+    token = _page_deadline.set(moment)
+    try:
+        yield
+    finally:
+        _page_deadline.reset(token)
+
+
+def page_budget(seconds: float) -> AbstractContextManager[None]:
+    """Give the VSee calls made inside this block `seconds` in all."""
+    return page_deadline_at(time.monotonic() + seconds)
+
+
+class InFlight:
+    """A cap on concurrent calls that refuses instead of queueing."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._slots = threading.BoundedSemaphore(limit)
+
+    def try_enter(self) -> bool:
+        return self._slots.acquire(blocking=False)
+
+    def leave(self) -> None:
+        self._slots.release()
+
+
+_caps: dict[int, InFlight] = {}
+_caps_lock = threading.Lock()
+
+
+def in_flight_cap(limit: int) -> InFlight:
+    """Return the process's one cap of this size (clients are built per request)."""
+    with _caps_lock:
+        return _caps.setdefault(limit, InFlight(limit))

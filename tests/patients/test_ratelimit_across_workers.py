@@ -1,0 +1,28 @@
+"""Rate limits under the Procfile's server (two workers, no Redis): one count for both
+workers, not one each."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import ADA
+from tests.production import Visitor, production_server, smtp_server
+
+pytestmark = pytest.mark.server
+
+
+def test_two_workers_share_one_count(tmp_path):
+    with (
+        smtp_server() as (_, smtp_port),
+        production_server(tmp_path, smtp_port, SIGN_IN_CODES_PER_IP="4") as server,
+    ):
+        visitor = Visitor(server)
+        assert visitor.get("/sign-in/").status_code == 200
+        first = len(server.worker_pids())
+        statuses = []
+        for n in range(8):
+            details = {k: ADA[k] for k in ("first_name", "last_name", "dob")}
+            r = visitor.post("/sign-in/", {**details, "email": f"p{n}@example.com"})
+            statuses.append(r.status_code)
+        assert statuses == [302] * 4 + [429] * 4
+        assert len(set(server.worker_pids()[first:])) == 2, "one worker served all"
