@@ -16,6 +16,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import http_date
 
 from portal.vsee.client.budget import page_budget
@@ -35,6 +36,33 @@ class KeepSessionOnServiceUnavailableMiddleware:
             and session.session_key  # an existing session: its cookie is already set
         ):
             session.save()
+        return response
+
+
+class PrivacyHeadersMiddleware:
+    """Permissions-Policy on every response, and no storing anywhere (browser, proxy, the
+    back button of a shared computer after sign-out) of a page that used the session: it
+    may show the patient's answers, visits or calendar file.
+
+    A form re-shown after a POST (with its errors) is kept private but not no-store:
+    browsers would otherwise answer Back with "Confirm form resubmission". It is never
+    reused without asking the server (no-cache, max-age=0)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        session = getattr(request, "session", None)
+        if session is None or not session.accessed:
+            return response
+        if request.method == "POST" and not response.has_header("Location"):
+            patch_cache_control(
+                response, private=True, no_cache=True, max_age=0, must_revalidate=True
+            )
+        else:
+            add_never_cache_headers(response)
         return response
 
 

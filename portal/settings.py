@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.env import env, envbool, envfloat, envint, envlist, envsecret
@@ -35,6 +37,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "csp",
     "portal.vsee",
     "portal.sandbox",
     "portal.clinic",
@@ -45,8 +48,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside whitenoise, so static files get the policy and headers too.
+    "csp.middleware.CSPMiddleware",
+    "portal.middleware.PrivacyHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Outside sessions and CSRF, so it sees (and can adjust) the cookies they set.
+    # Inside CSP (it chooses frame-ancestors and admin's policy); outside sessions and
+    # CSRF, so it sees (and can adjust) the cookies they set.
     "portal.clinic.framing.FrameAncestorsMiddleware",
     "portal.middleware.IdleSessionMiddleware",
     "portal.middleware.KeepSessionOnServiceUnavailableMiddleware",
@@ -75,6 +82,7 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "portal.http.client_ip"
 STAFF_2FA_REQUIRED_FOR_SUPERUSERS = envbool(
     "STAFF_2FA_REQUIRED_FOR_SUPERUSERS", "False" if DEBUG else "True"
 )
@@ -140,9 +148,34 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", "30") * 60
 
+# Form fields other than files (the intake's longest answer is a few KB); uploads are
+# refused by their declared size before they are read (portal/booking/views/files.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: htmx gets the token from the page
+
+# --- HTTPS and headers (behind the proxy described in the README) ---------------------------
+# How many reverse proxies (that append to X-Forwarded-For) stand in front of the portal:
+# 1 behind the README's nginx or Caddy, 0 when gunicorn faces the internet. It decides
+# which address rate limits and admin lockouts count.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "False" if DEBUG else "True")
+# Load balancers probe over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000")
+# Covers names under the portal's own (e.g. *.portal.yourclinic.com), not the clinic's
+# other sites; preloading is for the owner of the whole domain, so it stays off.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "True")
+SILENCED_SYSTEM_CHECKS = ["security.W021"]  # SECURE_HSTS_PRELOAD: see above
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Video happens on VSee's pages, never on ours.
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "display-capture=(), interest-cohort=()"
+)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -193,6 +226,39 @@ VSEE_CLINIC_URL = env(
     "VSEE_CLINIC_URL",
     f"http://127.0.0.1:{PORT}/sandbox/clinic/" if VSEE_SANDBOX_ENABLED else "",
 )
+
+# Content-Security-Policy (django-csp). No inline script anywhere; inline style only with
+# the response's nonce (the clinic's colour). frame-ancestors is widened per response for
+# the sites listed under Embedding, and admin gets its own policy (portal/clinic/framing.py).
+_vsee_parts = urlsplit(VSEE_CLINIC_URL)
+_VSEE_ORIGIN = (
+    f"{_vsee_parts.scheme}://{_vsee_parts.netloc}" if _vsee_parts.netloc else ""
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        # The join page's redirect goes to VSee's own video page.
+        "form-action": [SELF, *([_VSEE_ORIGIN] if _VSEE_ORIGIN else [])],
+        "frame-ancestors": [NONE],
+    }
+}
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF],
+    "img-src": [SELF, "data:"],
+    "connect-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [NONE],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+}
 
 # Every call has a connect timeout, a per-read timeout and an overall deadline: a sync
 # worker stuck on a slow upstream is a worker no patient can use.

@@ -27,7 +27,10 @@ def test_healthz_answers_while_every_patient_page_waits_on_a_hanging_vsee(tmp_pa
         statuses: list[int] = []
 
         def open_room() -> None:
-            r = requests.get(server.url + ROOM, headers={"Connection": "close"})
+            r = requests.get(
+                server.url + ROOM,
+                headers={"Connection": "close", "X-Forwarded-Proto": "https"},
+            )
             statuses.append(r.status_code)
 
         # Three times the threads of both workers, all asking a VSee that never answers.

@@ -230,6 +230,16 @@ def check_upload(file: UploadedFile, room: Room, *, attached: int = 0) -> str:
     return kind
 
 
+# What a request body may hold besides the files: the form's other fields and the
+# multipart framing around each part.
+FORM_OVERHEAD_BYTES = 64 * 1024
+
+
+def upload_body_limit(room: Room) -> int:
+    """Return the largest request body an upload to this room can honestly need."""
+    return room.attachment_max_files * room.attachment_max_mb * MB + FORM_OVERHEAD_BYTES
+
+
 class MemoryOnlyUploadHandler(FileUploadHandler):
     """Keep each uploaded file in memory and never on disk, holding at most `cap` bytes of
     it and of at most `max_files` files; the rest is counted, not kept, so a file over the

@@ -1,6 +1,6 @@
 """Who may show the portal in a frame: only the websites listed under Embedding in admin.
 
-Browsers learn it from CSP frame-ancestors. Inside another site's frame the portal's
+Browsers learn it from CSP frame-ancestors (the header itself is written by django-csp). Inside another site's frame the portal's
 cookies are third-party, so on HTTPS they are sent as SameSite=None when framing is
 allowed; otherwise the patient would be signed out on every page of the frame. (Browsers
 that block third-party cookies outright still will; the portal then opens video and
@@ -46,16 +46,14 @@ class FrameAncestorsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if request.path.startswith("/admin/"):
-            return response  # staff pages are never framed (X-Frame-Options: DENY)
+            # Staff pages: a policy of their own, never framed (X-Frame-Options: DENY).
+            response._csp_config = settings.ADMIN_CONTENT_SECURITY_POLICY
+            return response
         origins = allowed_frame_origins()
         if not origins:
-            response.headers.setdefault(
-                "Content-Security-Policy", "frame-ancestors 'none'"
-            )
-            return response
-        response.headers["Content-Security-Policy"] = "frame-ancestors 'self' " + (
-            " ".join(origins)
-        )
+            return response  # the policy's frame-ancestors 'none' stands
+        # CSPMiddleware, outside this one, writes the header from these.
+        response._csp_replace = {"frame-ancestors": ["'self'", *origins]}
         # CSP replaces it where understood; DENY would still block older browsers' frames.
         if "X-Frame-Options" in response.headers:
             del response.headers["X-Frame-Options"]

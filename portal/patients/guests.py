@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.urls import Resolver404, resolve
 
 from portal.clinic.rooms import Room
+from portal.http import client_ip
 from portal.patients import ratelimit
 from portal.patients.signin import OWNER_KEY
 from portal.vsee.service import current_patient
@@ -52,7 +53,7 @@ def guest_may_open_a_visit(request: HttpRequest) -> bool:
         return True
     window = settings.SIGN_IN_CODE_WINDOW_MINUTES * 60
     guest = request.session.get(OWNER_KEY, patient.member_id)
-    ip = ratelimit.client_ip(request.META)
+    ip = client_ip(request)
     return ratelimit.hit(
         f"guest-visit:{guest}", settings.GUEST_VISITS_PER_GUEST, window
     ) and ratelimit.hit(f"guest-visit-ip:{ip}", settings.GUEST_VISITS_PER_IP, window)

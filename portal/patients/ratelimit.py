@@ -19,12 +19,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.crypto import salted_hmac
 
+from portal.http import client_ip
 from portal.patients.models import RateCounter
+
+
+def _now() -> float:
+    return time.time()  # apart, so tests can pin the window
 
 
 def hit(bucket: str, limit: int, window_seconds: int) -> bool:
     """Count one attempt; return False once the bucket is over its limit for this window."""
-    window = int(time.time() // window_seconds)
+    window = int(_now() // window_seconds)
     if settings.REDIS_URL:
         count = _count_in_cache(f"ratelimit:{bucket}:{window}", window_seconds)
     else:
@@ -66,7 +71,7 @@ def over_limit(request: HttpRequest, kind: str, *, per_ip: int, overall: int) ->
     """Count one attempt of `kind` in the sign-in window; return "" while it is allowed,
     else which limit it passed ("rate_limited_ip" or "rate_limited_all")."""
     window = settings.SIGN_IN_CODE_WINDOW_MINUTES * 60
-    if not hit(f"{kind}-ip:{client_ip(request.META)}", per_ip, window):
+    if not hit(f"{kind}-ip:{client_ip(request)}", per_ip, window):
         return "rate_limited_ip"
     if not hit(f"{kind}-all", overall, window):
         return "rate_limited_all"
@@ -83,9 +88,3 @@ def slow_down_page(
         "minutes": settings.SIGN_IN_CODE_WINDOW_MINUTES,
     }
     return render(request, "patients/slow_down.html", ctx, status=429)
-
-
-def client_ip(meta: dict) -> str:
-    """The client's address. Behind a proxy, configure it to set REMOTE_ADDR (gunicorn's
-    --forwarded-allow-ips); X-Forwarded-For is not trusted here because anyone can send it."""
-    return meta.get("REMOTE_ADDR", "") or "unknown"

@@ -183,6 +183,31 @@ class TestUploading:
         assert not SandboxFile.objects.exists()
 
 
+class TestTooLargeToRead:
+    """A body larger than all the files the room takes is refused before it is read."""
+
+    LIES = {"CONTENT_LENGTH": str(1000 * 1024 * 1024)}  # 1,000 MB declared
+
+    def test_it_is_refused_unread_with_the_room_s_rules(self, patient):
+        # The body is small; were it read up to the declared length, the read would fail.
+        r = send(patient, upload("a.png", png_bytes()), **self.LIES)
+        page = r.content.decode()
+        assert r.status_code == 413
+        assert "too large to send together" in page
+        assert "up to 3 files of up to 10 MB each" in page
+        assert not SandboxFile.objects.exists()
+        assert patient.session["booking.draft"]["answers"]["reason_for_visit"]
+
+    def test_with_htmx_the_fragment_says_so(self, patient):
+        r = send(patient, upload("a.png", png_bytes()), **self.LIES, **HTMX)
+        assert r.status_code == 200
+        assert "too large to send together" in r.content.decode()
+
+    def test_just_under_the_limit_is_read_and_judged_file_by_file(self, patient):
+        r = send(patient, upload("a.png", png_bytes()))
+        assert r.status_code == 302 and SandboxFile.objects.count() == 1
+
+
 class TestRefusals:
     def refused(self, client, response, message):
         assert response.status_code == 200

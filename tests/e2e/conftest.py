@@ -50,8 +50,19 @@ def page(chromium, request):
         viewport=request.param, timezone_id="America/New_York"
     )
     page = context.new_page()
+    # Every browser test also proves the Content-Security-Policy breaks nothing it drives.
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert blocked == [], "the page broke its Content-Security-Policy"
 
 
 def assert_accessible(page) -> None:

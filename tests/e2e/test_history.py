@@ -3,6 +3,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.clinic.demo import link_demo_patients
 from portal.patients.identity import patient_code
@@ -62,17 +63,15 @@ class TestHistoryInTheBrowser:
         row.get_by_role("link", name="Cancel").click()
         page.get_by_role("button", name="Yes, cancel it").wait_for()
         # Keyboard and screen reader users land on the question, then on the row.
-        page.wait_for_function(
-            "document.activeElement.textContent.trim() === 'Yes, cancel it'"
-        )
+        expect(page.get_by_role("button", name="Yes, cancel it")).to_be_focused()
         assert_accessible(page)
         page.keyboard.press("Enter")
         page.locator(
             f"#visit-{upcoming.id} .visit__status", has_text="Cancelled"
         ).wait_for()
-        page.wait_for_function(
-            f"document.activeElement.closest('#visit-{upcoming.id}') !== null"
-        )
+        # (Locators, not wait_for_function: the page's policy forbids eval.)
+        focused = f"#visit-{upcoming.id}:focus, #visit-{upcoming.id} :focus"
+        expect(page.locator(focused)).to_have_count(1)
         assert page.url.endswith("/visits/")  # swapped in place, no page load
         assert SandboxVisit.objects.get(pk=upcoming.id).status == SandboxVisit.CANCELLED
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import socket
-import time
 import uuid
 
 import pytest
@@ -25,7 +24,14 @@ def _redis_up() -> bool:
     return True
 
 
+@pytest.fixture
+def pinned(monkeypatch) -> None:
+    """Pin the clock mid-window: a test must not straddle two windows."""
+    monkeypatch.setattr(ratelimit, "_now", lambda: 6030.0)
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("pinned")
 class TestFixedWindow:
     def test_it_allows_the_limit_then_refuses(self):
         bucket = f"test:{uuid.uuid4()}"
@@ -54,14 +60,13 @@ class TestFixedWindow:
         assert ratelimit.hit(bucket, 2, 60)
         assert not ratelimit.hit(bucket, 2, 60)
         # The count lives in Redis, where another worker's connection reads it.
-        window = int(time.time() // 60)
+        window = int(6030.0 // 60)
         assert other_worker.get(f"ratelimit:{bucket}:{window}") == 3
 
     def test_a_new_window_starts_a_new_count(self, monkeypatch):
         bucket = f"test:{uuid.uuid4()}"
-        monkeypatch.setattr(ratelimit.time, "time", lambda: 6000.0)
         assert ratelimit.hit(bucket, 1, 60) and not ratelimit.hit(bucket, 1, 60)
-        monkeypatch.setattr(ratelimit.time, "time", lambda: 6060.0)
+        monkeypatch.setattr(ratelimit, "_now", lambda: 6060.0)
         assert ratelimit.hit(bucket, 1, 60)
 
     def test_without_redis_the_count_is_in_the_database_under_a_keyed_hash(

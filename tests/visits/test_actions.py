@@ -124,7 +124,7 @@ class TestSummary:
         r = ada_client.get(f"/visits/{past_visit.pk}/summary/")
         assert r.status_code == 302
         assert "/sandbox/exports/" in r["Location"]
-        assert r["Cache-Control"] == "no-store"
+        assert "no-store" in r["Cache-Control"]
         assert AuditEvent.objects.filter(action="summary_downloaded").exists()
 
     def test_a_visit_without_a_summary_says_so(self, ada_client, book):
@@ -140,3 +140,10 @@ class TestJoin:
         assert r["Location"] == f"/visits/{visit.id}/"
         page = ada_client.get(r["Location"]).content.decode()
         assert "You can join from 15 minutes before the start" in page
+
+
+def test_a_visit_s_page_is_never_stored(ada_client, past_visit):
+    r = ada_client.get(f"/visits/{past_visit.pk}/")
+    assert r.status_code == 200
+    assert "no-store" in r["Cache-Control"] and "private" in r["Cache-Control"]
+    assert "Cookie" in r["Vary"]

@@ -34,6 +34,7 @@ from portal.booking.uploads import (
     name_for_kind,
     rules_in_words,
     size_in_words,
+    upload_body_limit,
 )
 from portal.clinic import audit
 from portal.clinic.rooms import Room
@@ -58,6 +59,9 @@ def files_step(request: PortalRequest, code: str, option: str) -> HttpResponse:
     if request.method == "POST":
         # Before anything reads the body: keep uploads in memory, capped by the room's rules.
         room = Room.objects.offered().filter(code=code).first()
+        if room and _declared_size(request) > upload_body_limit(room):
+            # Refused unread: a huge body would otherwise be read in full first.
+            return _too_large(request, code, option)
         request.upload_handlers = [
             MemoryOnlyUploadHandler(
                 request,
@@ -66,6 +70,30 @@ def files_step(request: PortalRequest, code: str, option: str) -> HttpResponse:
             )
         ]
     return _files_step(request, code, option)
+
+
+def _declared_size(request: PortalRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _too_large(request: PortalRequest, code: str, option: str) -> HttpResponse:
+    """Say the files were too large together; nothing of the body was read or kept."""
+    step = load_step(request, code, option)
+    if isinstance(step, HttpResponse):
+        return step
+    room = step.room
+    error = (
+        "Those files are too large to send together. You can attach up to "
+        f"{room.attachment_max_files} files of up to {room.attachment_max_mb} MB each: "
+        "please choose fewer or smaller files."
+    )
+    response = _render(request, step, errors=[error])
+    if not request.htmx:  # htmx swaps only 2xx answers: the fragment says it with a 200
+        response.status_code = 413
+    return response
 
 
 @csrf_protect

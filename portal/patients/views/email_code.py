@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from portal.clinic import audit
-from portal.http import PortalRequest
+from portal.http import PortalRequest, client_ip
 from portal.patients import codes, ratelimit
 from portal.patients.decorators import mark_signed_in
 from portal.patients.email import send_sign_in_code
@@ -68,7 +68,7 @@ def sign_in(request: PortalRequest) -> HttpResponse:
     email = normalise_email(data["email"])
     window = settings.SIGN_IN_CODE_WINDOW_MINUTES * 60
     ip_ok = ratelimit.hit(
-        f"code-ip:{ratelimit.client_ip(request.META)}",
+        f"code-ip:{client_ip(request)}",
         settings.SIGN_IN_CODES_PER_IP,
         window,
     )

@@ -1,0 +1,49 @@
+"""Admin in Chromium under its own Content-Security-Policy: staff sign in through the
+form and use the pages whose scripts matter (a room with its inline questions)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import DESKTOP
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def desktop(chromium):
+    context = chromium.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda m: (
+            blocked.append(m.text) if "Content Security Policy" in m.text else None
+        ),
+    )
+    yield page, blocked
+    context.close()
+
+
+def test_staff_sign_in_and_edit_a_room_without_breaking_the_policy(
+    desktop, live_server, vsee_live, django_user_model
+):
+    page, blocked = desktop
+    django_user_model.objects.create_superuser("sam", "sam@example.com", "pw-9Kx!long")
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_label("Username").fill("sam")
+    page.get_by_label("Password").fill("pw-9Kx!long")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Site administration").wait_for()
+
+    page.goto(f"{live_server.url}/admin/clinic/room/")
+    page.get_by_role("link", name="Demo Clinic").first.click()
+    page.get_by_role("heading", name="Change room").wait_for()
+    # Inline rows are added by admin's scripts: they ran.
+    rows = page.locator(".inline-related tbody tr.form-row:not(.empty-form)")
+    before = rows.count()
+    page.get_by_text(re.compile("Add another question", re.I)).click()
+    assert rows.count() == before + 1
+    assert blocked == []
