@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+import io
 import logging
+import os
 import re
 import struct
 import zlib
@@ -13,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.test import Client
+from PIL import Image
 
 from portal.booking.uploads import (
     check_upload,
@@ -24,6 +27,7 @@ from portal.booking.uploads import (
 from portal.clinic.models import AuditEvent
 from portal.clinic.rooms import FieldMode, Room
 from portal.sandbox.models import SandboxFile, SandboxIntake
+from tests.booking import samples
 from tests.booking.test_intake import ANSWERS
 from tests.booking.test_intake import URL as INTAKE_URL
 
@@ -50,11 +54,9 @@ def png_bytes(extra: int = 0) -> bytes:
     return png + b"\x00" * extra
 
 
-PDF = (
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-)
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
-HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
+PDF = samples.pdf()
+JPEG = samples.picture("jpeg")
+HEIC = samples.picture("heic")
 ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 120
 MZ = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 120
 SAMPLES = {"png": png_bytes(), "pdf": PDF, "jpeg": JPEG, "heic": HEIC}
@@ -64,6 +66,8 @@ NAMES = {
     "jpeg": "rash.jpg",
     "heic": "IMG_0001.HEIC",
 }
+# What VSee receives: HEIC photos leave as JPEG (portal/booking/disarm.py).
+SENT_AS = {**NAMES, "heic": "IMG_0001.jpg"}
 
 
 def upload(name: str, content: bytes, content_type: str = "application/octet-stream"):
@@ -132,14 +136,14 @@ class TestUploading:
         assert r.status_code == 302 and r["Location"] == URL
         [stored] = SandboxFile.objects.all()
         assert stored.category == "intake_attachment"
-        assert stored.name == NAMES[kind]
-        assert stored.size == len(SAMPLES[kind])
+        assert stored.name == SENT_AS[kind]
+        assert stored.size > 0
         assert file_ids(patient) == [str(stored.id)]
         assert intake(patient).attachment_ids == [str(stored.id)]
         page = patient.get(URL).content.decode()
-        assert NAMES[kind] in page
-        assert f"Added “{NAMES[kind]}”." in page
-        assert {"png": "PNG", "pdf": "PDF", "jpeg": "JPEG", "heic": "HEIC"}[
+        assert SENT_AS[kind] in page
+        assert f"Added “{SENT_AS[kind]}”." in page
+        assert {"png": "PNG", "pdf": "PDF", "jpeg": "JPEG", "heic": "JPEG"}[
             kind
         ] in page
         assert (
@@ -168,9 +172,14 @@ class TestUploading:
             return original(self, *args, **kwargs)
 
         monkeypatch.setattr(TemporaryFileUploadHandler, "new_file", spy)
-        big = png_bytes(extra=3 * 1024 * 1024)  # past Django's 2.5 MB in-memory default
+        # Noise does not compress: past Django's 2.5 MB in-memory default.
+        noise = Image.frombytes("RGB", (1000, 1000), os.urandom(3_000_000))
+        out = io.BytesIO()
+        noise.save(out, "PNG")
+        big = out.getvalue()
+        assert len(big) > 2.5 * 1024 * 1024
         assert send(patient, upload("big.png", big)).status_code == 302
-        assert SandboxFile.objects.get().size == len(big)
+        assert SandboxFile.objects.get().size > 2.5 * 1024 * 1024
         assert (
             URL not in used
         )  # (the sandbox, standing in for VSee, may spool its copy)
@@ -181,6 +190,29 @@ class TestUploading:
         r = send(strict, upload("a.png", png_bytes()))
         assert r.status_code == 403
         assert not SandboxFile.objects.exists()
+
+
+class TestDisarming:
+    """Through the view: what disarm refuses is said on the page and never sent."""
+
+    def test_a_pdf_with_javascript_is_refused_and_not_sent(self, patient):
+        r = send(patient, upload("letter.pdf", samples.pdf(javascript=True)))
+        assert r.status_code == 200
+        page = r.content.decode().replace("&#x27;", "'")
+        assert "“letter.pdf” contains JavaScript, which we can't pass on" in page
+        assert not SandboxFile.objects.exists() and file_ids(patient) == []
+
+    def test_a_decompression_bomb_is_refused_and_not_sent(self, patient):
+        send(patient, upload("card.png", samples.png_claiming(50_000, 50_000)))
+        assert not SandboxFile.objects.exists()
+
+    def test_the_good_file_beside_a_refused_one_still_goes(self, patient):
+        send(
+            patient,
+            upload("letter.pdf", samples.pdf(attachment=True)),
+            upload("rash.jpg", samples.jpeg_with_location()),
+        )
+        assert list(SandboxFile.objects.values_list("name", flat=True)) == ["rash.jpg"]
 
 
 class TestTooLargeToRead:

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.booking.disarm import disarm
 from portal.booking.draft import save_draft
 from portal.booking.flow import Step, load_step, member_id, record_vsee_error
 from portal.booking.steps import next_url, progress
@@ -165,23 +166,23 @@ def _upload(request: PortalRequest, step: Step) -> HttpResponse:
             kind = check_upload(
                 upload, room, attached=len(draft.file_ids) + len(accepted)
             )
+            # Only what the file says it is goes on: pictures redrawn, PDFs rewritten.
+            content, kind = disarm(upload.read(), kind, display_name(upload.name or ""))
         except ValidationError as exc:
             log.info("attachment refused: %s", exc.code)  # the reason, never the name
             errors.extend(exc.messages)
             continue
-        accepted.append((upload, kind))
+        accepted.append((upload, kind, content))
 
     vsee = PatientVSee(request.session)
     stored = _stored(request)
     added: list[str] = []
     vsee_down = ""
-    for upload, kind in accepted:
+    for upload, kind, content in accepted:
         name = name_for_kind(display_name(upload.name or ""), kind)
         try:
             sent = vsee.file_upload(
-                Upload(
-                    name=name, content=upload.read(), content_type=content_type(kind)
-                ),
+                Upload(name=name, content=content, content_type=content_type(kind)),
                 category="intake_attachment",
             )
         except VSeeAuthExpired:
@@ -197,7 +198,7 @@ def _upload(request: PortalRequest, step: Step) -> HttpResponse:
             )
             break
         draft.file_ids.append(sent.id)
-        stored[sent.id] = {"name": name, "size": upload.size, "kind": kind}
+        stored[sent.id] = {"name": name, "size": len(content), "kind": kind}
         save_draft(request.session, draft)
         _store(request, draft.file_ids, stored)
         request.session[UNSYNCED_KEY] = True
