@@ -210,6 +210,9 @@ SANDBOX_HANG_SECONDS = envfloat("SANDBOX_HANG_SECONDS", "30")
 PORT = envint("PORT", "8000")
 _SANDBOX_BASE_URL = f"http://127.0.0.1:{PORT}/sandbox/api_v3"
 
+if VSEE_SANDBOX_ENABLED:
+    # The portal calls its own sandbox over plain HTTP on the port it serves.
+    SECURE_REDIRECT_EXEMPT.append(r"^sandbox/")
 VSEE_API_BASE_URL = env(
     "VSEE_API_BASE_URL", _SANDBOX_BASE_URL if VSEE_SANDBOX_ENABLED else ""
 )

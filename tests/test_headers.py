@@ -105,6 +105,9 @@ class TestAdmin:
 @pytest.mark.django_db
 class TestStaticFiles:
     def test_they_carry_the_policy_too(self, client, settings):
+        # Served from the source folders, as with DEBUG on (no collectstatic in tests).
+        settings.WHITENOISE_USE_FINDERS = True
+        settings.WHITENOISE_AUTOREFRESH = True
         r = client.get(staticfiles_storage.url("portal.css"))
         assert r.status_code == 200
         assert_strict(r)
