@@ -131,11 +131,17 @@ def main() -> None:
             VSEE_CLINIC_URL=f"https://{HOST}/sandbox/clinic/",
             REQUESTS_CA_BUNDLE=str(cert),
         )
-        for args in (("migrate", "--noinput"), ("collectstatic", "--noinput"), ("demo",)):
+        for args in (
+            ("migrate", "--noinput"),
+            ("collectstatic", "--noinput"),
+            ("demo",),
+        ):
             run_manage(env, *args)
         paths = ["/", "/admin/login/", static_path(tmp / "static")]
         with (
-            serving(env, "127.0.0.1:443", "--certfile", str(cert), "--keyfile", str(key)),
+            serving(
+                env, "127.0.0.1:443", "--certfile", str(cert), "--keyfile", str(key)
+            ),
             serving(env, "127.0.0.1:80"),
         ):
             wait_for(f"https://{HOST}/healthz", cert)

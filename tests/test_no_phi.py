@@ -1,16 +1,25 @@
 """No PHI where it does not belong: a whole flow (sign-in, intake, files, visit, history)
-with marker values, then a search for them in the audit log, every log record and every
-URL the portal sent the browser to."""
+with marker values, then a search for them in the audit log, every log record, every URL
+the portal sent the browser to, and the session table (encrypted while the session
+lasts, and gone with it)."""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from datetime import timedelta
+from io import StringIO
 
+from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
 
 from portal.clinic.admin.audit import CSV_FIELDS
 from portal.clinic.models import AuditEvent
+from portal.sessions import SessionStore
 from tests.booking.test_files import png_bytes
 
 MARKERS = {
@@ -94,7 +103,19 @@ def test_a_patient_s_details_reach_neither_the_audit_log_nor_the_logs(
         f"{record.name} {record.getMessage()}" for record in caplog.records
     )
     assert logs, "the flow should have logged something to search"
+    stored = " ".join(Session.objects.values_list("session_data", flat=True))
+    readable = json.dumps(SessionStore(client.session.session_key).load())
+    assert "Zyxmarkfirst" in readable  # the session does hold it, for the patient
     for needle in NEEDLES:
         assert needle not in audit_rows, needle
         assert needle not in logs, needle
         assert all(needle not in url for url in locations), needle
+        assert needle not in stored, needle  # but not readable at rest
+
+    # Signing out deletes the session, draft and all; ended ones go with housekeeping.
+    client.post("/sign-out/")
+    other = Client()
+    other.post("/sign-in/", {**MARKERS, "next": "/"})
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    call_command("housekeeping", stdout=StringIO())
+    assert not Session.objects.exists()

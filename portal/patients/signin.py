@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.contrib.sessions.backends.base import SessionBase
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,10 +26,16 @@ def _previous_member(session: SessionBase) -> str:
 
 
 def safe_next(request: PortalRequest, value: str | None) -> str:
-    """Only our own paths: a sign-in link must not be able to send a patient elsewhere."""
+    """Only our own paths: a sign-in link must not be able to send a patient elsewhere.
+
+    No whitespace or control characters either: browsers drop tabs and newlines inside
+    URLs ("/\t/evil.example" is "//evil.example" to them), and a newline cannot go into a
+    Location header at all.
+    """
     if (
         value
         and value.startswith("/")
+        and not any(c.isspace() or unicodedata.category(c)[0] == "C" for c in value)
         and url_has_allowed_host_and_scheme(value, allowed_hosts=None)
     ):
         return value

@@ -100,3 +100,51 @@ class TestHistoryInTheBrowser:
         assert_accessible(page)
         moved = SandboxVisit.objects.get(pk=upcoming.id)
         assert int(moved.start.timestamp()) == new_start
+
+
+HOSTILE_NOTES = {
+    "physical_exam": '<p>Exam <img src=x onerror="window.__pwned=1"></p>'
+    '<script>window.__pwned=2</script><svg onload="window.__pwned=3"></svg>',
+    "assessment_plan": '<a href="javascript:window.__pwned=4">Plan</a>'
+    '<iframe srcdoc="<script>parent.__pwned=5</script>"></iframe>'
+    '<style>body{display:none}</style><p onclick="window.__pwned=6">Plan text</p>',
+    "diagnosis": "<b>Diagnosis</b><form action=https://evil.example><input></form>",
+    "patient_instructions": '<p>Rest</p><object data="x.swf"></object>'
+    '<math><mtext><table><mglyph><style><img src=x onerror="window.__pwned=7">',
+}
+
+
+class TestHostileNotes:
+    def test_a_provider_note_s_markup_never_runs_in_the_browser(
+        self, page, ada_in_browser
+    ):
+        visit = SandboxVisit.objects.get(
+            status=SandboxVisit.COMPLETED, member__email="ada@example.com"
+        )
+        visit.postvisit = HOSTILE_NOTES
+        visit.save()
+        dialogs: list[str] = []
+        page.on(
+            "dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss())
+        )
+        page.goto(page.url.split("/visits/")[0] + f"/visits/{visit.pk}/")
+        page.get_by_role("heading", name="From your provider").wait_for()
+        assert page.get_by_text("Plan text").is_visible()  # the words stay
+        page.get_by_text("Plan text").click()
+        page.wait_for_timeout(300)  # time for an onerror or onload to have fired
+        assert page.evaluate("window.__pwned === undefined")
+        assert dialogs == []
+        notes = page.locator("main").inner_html()
+        for gone in (
+            "<script",
+            "onerror",
+            "onload",
+            "onclick",
+            "<iframe",
+            "<svg",
+            "<form",
+            "<object",
+            "<style",
+            "javascript:",
+        ):
+            assert gone not in notes, gone

@@ -150,7 +150,15 @@ class TestAGoodToken:
         assert AuditEvent.objects.filter(action="signed_in").count() == 1
 
     @pytest.mark.parametrize(
-        "next_path", [None, "", "https://evil.example/", "//evil.example/x"]
+        "next_path",
+        [
+            None,
+            "",
+            "https://evil.example/",
+            "//evil.example/x",
+            "/\t/evil.example/",
+            "/\r\nSet-Cookie: x=1",
+        ],
     )
     def test_it_goes_only_to_the_portal_s_own_pages(self, secret, hand_off, next_path):
         r = hand_off(token_for(secret), next_path)
@@ -220,6 +228,26 @@ class TestABadToken:
     )
     def test_a_malformed_one_is_refused(self, secret, hand_off, token):
         refused(hand_off(token), "malformed")
+
+    def test_an_unsigned_jwt_style_token_is_refused(self, client, secret, hand_off):
+        # "alg": "none": our format has no header to choose an algorithm with.
+        header = b64url(json.dumps({"alg": "none", "typ": "JWT"}).encode())
+        payload = b64url(json.dumps(claims()).encode())
+        for token in (f"{header}.{payload}.", f"{payload}.", f"{header}.{payload}"):
+            assert hand_off(token).status_code == 400
+        assert len(failures()) == 3
+        assert set(failures()) <= {"handoff:malformed", "handoff:bad_signature"}
+        assert current_patient(client.session) is None
+
+    def test_every_truncation_of_a_good_token_is_refused(
+        self, client, secret, hand_off, settings
+    ):
+        settings.HANDOFFS_PER_IP = 1000  # this test alone makes more than the limit
+        token = token_for(secret)
+        for length in range(0, len(token), 7):
+            assert hand_off(token[:length]).status_code == 400, length
+        assert current_patient(client.session) is None
+        assert hand_off(token).status_code == 302  # none of them used it up
 
     @pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b'"text"', b"\xff\xfe"])
     def test_a_signed_payload_that_is_not_a_json_object_is_malformed(

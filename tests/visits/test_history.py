@@ -191,6 +191,34 @@ class TestAccess:
         event = AuditEvent.objects.get(action="access_denied")
         assert event.visit_id == bens.id and event.patient_ref
 
+    @pytest.mark.parametrize(
+        ("action", "data"),
+        [("cancel/", {}), ("reschedule/", {"slot": "1900000000-1900001800"})],
+    )
+    def test_acting_on_another_patient_s_visit_is_not_found_audited_and_changes_nothing(
+        self, ada_client, vsee, ben, action, data
+    ):
+        intake = vsee.intake_create(token=ben.token.token, room_code="demo-room")
+        bens = vsee.visit_add_econsult(
+            token=ben.token.token, intake_id=intake.id, room_code="demo-room"
+        )
+        before = SandboxVisit.objects.values().get(pk=bens.id)
+        r = ada_client.post(f"/visits/{bens.id}/{action}", data)
+        assert r.status_code == 404
+        event = AuditEvent.objects.get(action="access_denied")
+        assert event.visit_id == bens.id
+        assert SandboxVisit.objects.values().get(pk=bens.id) == before
+
+    @pytest.mark.parametrize("path", ["/booked/{id}/", "/booked/{id}/calendar.ics"])
+    def test_another_patient_s_confirmation_and_calendar_are_not_found(
+        self, ada_client, vsee, ben, path
+    ):
+        intake = vsee.intake_create(token=ben.token.token, room_code="demo-room")
+        bens = vsee.visit_add_econsult(
+            token=ben.token.token, intake_id=intake.id, room_code="demo-room"
+        )
+        assert ada_client.get(path.format(id=bens.id)).status_code == 404
+
     def test_the_history_needs_sign_in(self, client, vsee_live):
         r = client.get("/visits/")
         assert r["Location"] == "/sign-in/?next=%2Fvisits%2F"
