@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from django.core.cache import cache
 
@@ -93,3 +95,12 @@ def patient_client(client, vsee_live, mailoutbox):
     code = re.search(r"\b(\d{6})\b", mailoutbox[-1].body).group(1)
     assert client.post("/sign-in/code/", {"code": code}).status_code == 302
     return client
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say how many requests the fuzz made, for SECURITY.md's figures."""
+    fuzz = sys.modules.get("tests.test_fuzz")
+    if fuzz is not None and fuzz.Counted.total:
+        terminalreporter.write_line(
+            f"fuzz: {fuzz.Counted.total} requests to the patient pages"
+        )

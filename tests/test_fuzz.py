@@ -78,17 +78,9 @@ TIME = ("week", "tz", "consultation", "provider", "first", "taken", "slot")
 
 
 class Counted:
-    """The requests this module made, for its closing line."""
+    """The requests this module made, for the run's closing lines (tests/conftest.py)."""
 
     total = 0
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _report_count(request):
-    yield
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(f"fuzz: {Counted.total} requests, none a server error")
 
 
 def assert_a_page(response) -> None:

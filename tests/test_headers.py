@@ -150,3 +150,9 @@ def test_production_settings_pass_check_deploy_without_a_warning():
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "System check identified no issues" in done.stdout
+
+
+@pytest.mark.django_db
+def test_an_oversized_form_is_a_bad_request_not_a_server_error(client):
+    r = client.post("/sign-in/", {"first_name": "x" * (1024 * 1024 + 1)})
+    assert r.status_code == 400
