@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
@@ -13,8 +15,8 @@ class PortalRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-def client_ip(request: HttpRequest) -> str:
-    """Return the client's address, for rate limits and lockouts.
+def client_address(request: HttpRequest) -> str | None:
+    """Return the client's address, or None when the request carries none.
 
     Behind TRUSTED_PROXY_COUNT proxies (README: the reverse proxy), each appended the
     address it saw to X-Forwarded-For: the one the outermost proxy saw is that many from
@@ -24,6 +26,19 @@ def client_ip(request: HttpRequest) -> str:
     if hops:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
         seen = [address.strip() for address in forwarded if address.strip()]
-        if len(seen) >= hops:
+        if len(seen) >= hops and _is_address(seen[-hops]):
             return seen[-hops]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _is_address(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def client_ip(request: HttpRequest) -> str:
+    """Return the client's address for rate limits: "unknown" ones share one count."""
+    return client_address(request) or "unknown"

@@ -82,7 +82,7 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = False
-AXES_CLIENT_IP_CALLABLE = "portal.http.client_ip"
+AXES_CLIENT_IP_CALLABLE = "portal.http.client_address"
 STAFF_2FA_REQUIRED_FOR_SUPERUSERS = envbool(
     "STAFF_2FA_REQUIRED_FOR_SUPERUSERS", "False" if DEBUG else "True"
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import RequestFactory
 
-from portal.http import client_ip
+from portal.http import client_address, client_ip
 
 
 def request(remote: str = "10.0.0.2", forwarded: str | None = None):
@@ -35,3 +35,13 @@ class TestClientIp:
         settings.TRUSTED_PROXY_COUNT = 2
         r = request("10.0.0.3", "9.9.9.9, 203.0.113.7, 10.0.0.2")
         assert client_ip(r) == "203.0.113.7"
+
+    def test_a_forwarded_value_that_is_not_an_address_is_not_trusted(self, settings):
+        # A proxy count set where no proxy is: the client wrote the header itself.
+        settings.TRUSTED_PROXY_COUNT = 1
+        assert client_ip(request("203.0.113.7", "'; DROP TABLE x")) == "203.0.113.7"
+
+    def test_without_any_address_lockouts_get_none_and_limits_share_one(self):
+        bare = RequestFactory().get("/")
+        del bare.META["REMOTE_ADDR"]
+        assert client_address(bare) is None and client_ip(bare) == "unknown"
