@@ -23,7 +23,11 @@ def _to_str(value: Any) -> Any:
 
 
 def _to_int_or_none(value: Any) -> Any:
-    # Timestamps and codes: "1458095488" (GET /visits) or 1631628616 (GET /visits/:id).
+    # Timestamps and codes: "1458095488" (GET /visits), 1631628616 (GET /visits/:id),
+    # 1631628616.25, and {"sec": 1631628616, "usec": 250000} on file objects
+    # (beyond-the-seed §11).
+    if isinstance(value, dict):
+        value = value.get("sec")
     if value is None or value == "" or isinstance(value, bool):
         return None
     if isinstance(value, str):
@@ -31,6 +35,8 @@ def _to_int_or_none(value: Any) -> Any:
             return int(float(value))
         except ValueError:
             return None
+    if isinstance(value, float):
+        return int(value) if value == value else None  # NaN is no time
     return value
 
 
@@ -50,6 +56,26 @@ def _to_list(value: Any) -> Any:
     # `attachments: ""` and `prescriptions: null` both mean "none" (seed: GET /visits/:id).
     if value is None or value == "" or value is False:
         return []
+    if isinstance(value, dict):
+        # PHP sends an array whose keys are not 0..n-1 as an object, {"0": …, "2": …};
+        # and a lone item as the item itself.
+        if value and all(str(key).isdigit() for key in value):
+            return [value[key] for key in sorted(value, key=lambda key: int(key))]
+        return [value] if value else []
+    return value
+
+
+def as_list(value: Any) -> list[Any]:
+    """Return a list VSee sent as a list, an object with numeric keys, one item or empty."""
+    value = _to_list(value)
+    return value if isinstance(value, list) else []
+
+
+def _object_or_none(value: Any) -> Any:
+    # PHP's empty array is `[]` whether a list or an object was meant; `false` and `""`
+    # stand for "none" too: `"provider": false`, `"intake": []`, `"postvisit": []`.
+    if value is False or value is None or value == "" or value == [] or value == {}:
+        return None
     return value
 
 
@@ -113,7 +139,9 @@ class Intake(VSeeModel):
     location: str | None = None
     phone: OptId = None
     provider_id: OptId = None
-    consultation: dict[str, Any] | None = None
+    consultation: Annotated[dict[str, Any] | None, BeforeValidator(_object_or_none)] = (
+        None
+    )
     attachments: FileRefs = []
     created: OptInt = None
     modified: OptInt = None
@@ -131,6 +159,12 @@ class Intake(VSeeModel):
     @property
     def attachment_ids(self) -> list[str]:
         return [ref.id for ref in self.attachments]
+
+
+class VisitIntake(Intake):
+    """The intake embedded in a visit: read even without its id (seen in old visits)."""
+
+    id: OptId = None  # type: ignore[assignment]
 
 
 class Person(VSeeModel):
@@ -192,11 +226,11 @@ class Visit(VSeeModel):
     expiry: OptInt = None
     room_code: str | None = None
     intake_id: OptId = None
-    provider: Person | None = None
-    member: Person | None = None
-    intake: Intake | None = None
-    room: RoomRef | None = None
-    postvisit: PostVisit | None = None
+    provider: Annotated[Person | None, BeforeValidator(_object_or_none)] = None
+    member: Annotated[Person | None, BeforeValidator(_object_or_none)] = None
+    intake: Annotated[VisitIntake | None, BeforeValidator(_object_or_none)] = None
+    room: Annotated[RoomRef | None, BeforeValidator(_object_or_none)] = None
+    postvisit: Annotated[PostVisit | None, BeforeValidator(_object_or_none)] = None
     prescriptions: DictList = []
 
     @property
@@ -206,6 +240,14 @@ class Visit(VSeeModel):
     @property
     def end_at(self) -> datetime | None:
         return _timestamp(self.end)
+
+
+class VisitList(list[Visit]):
+    """The visits VSee listed that could be read; `skipped` says how many could not."""
+
+    def __init__(self, visits: list[Visit] = (), *, skipped: int = 0) -> None:  # type: ignore[assignment]
+        super().__init__(visits)
+        self.skipped = skipped
 
 
 class Consultation(VSeeModel):

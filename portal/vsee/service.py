@@ -19,7 +19,15 @@ from django.core.exceptions import ImproperlyConfigured
 
 from portal.vsee.client import Upload, VSeeClient
 from portal.vsee.errors import VSeeAuthExpired, VSeeRejected
-from portal.vsee.schemas import Intake, Room, Slot, SsoUser, UploadedFile, Visit
+from portal.vsee.schemas import (
+    Intake,
+    Room,
+    Slot,
+    SsoUser,
+    UploadedFile,
+    Visit,
+    VisitList,
+)
 
 PATIENT_KEY = "vsee.patient"
 INTAKES_KEY = "vsee.intakes"
@@ -209,7 +217,7 @@ class PatientVSee:
     def visit_create(self, **fields: Any) -> Visit:
         return self.client.visit_create(token=self.token, **fields)
 
-    def visit_list(self) -> list[Visit]:
+    def visit_list(self) -> VisitList:
         return self.client.visit_list(token=self.token)
 
     def visit_get(self, visit_id: str) -> Visit:

@@ -996,11 +996,17 @@ class TestInvalidPayload:
 
         assert type(info.value) is VSeeError
 
-    def test_it_raises_vsee_error_for_a_list_item_without_an_id(self, rsps, api):
-        rsps.get(f"{BASE}/visits", json={"data": [{"id": "7727"}, {"status": "20"}]})
+    def test_a_list_item_without_an_id_is_skipped_and_counted(self, rsps, api, caplog):
+        rsps.get(
+            f"{BASE}/visits",
+            json={"data": [{"id": "7727"}, {"status": "20", "reason": "PHI-X"}]},
+        )
 
-        with pytest.raises(VSeeError):
-            api.visit_list(token=ADA_TOKEN)
+        visits = api.visit_list(token=ADA_TOKEN)
+
+        assert [v.id for v in visits] == ["7727"] and visits.skipped == 1
+        assert "vsee visit skipped: unreadable (visit ?)" in caplog.text
+        assert "PHI-X" not in caplog.text
 
     def test_it_tags_a_validation_error_with_the_request_id(self, rsps, api):
         rsps.get(f"{BASE}/visits/1504", json={"data": {"status": "40"}})

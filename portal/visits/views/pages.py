@@ -49,6 +49,7 @@ def history(request: PortalRequest) -> HttpResponse:
         "history": build_history(visits, current, zone, int(time.time()), limit),
         "zone": zone,
         "next_past": limit + PAST_PAGE,
+        "unreadable": visits.skipped,
     }
     return render(request, "visits/history.html", ctx)
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import ValidationError
 
 from portal.vsee.client.bodies import _compact, _seg
-from portal.vsee.client.transport import Transport, _slot_errors
+from portal.vsee.client.transport import Transport, _slot_errors, log
 from portal.vsee.errors import VSeeError
-from portal.vsee.schemas import Slot, Visit, parse_slots
+from portal.vsee.schemas import Slot, Visit, VisitList, as_list, parse_slots
 
 
 class VisitsAndAvailability(Transport):
@@ -120,13 +122,20 @@ class VisitsAndAvailability(Transport):
             )
         return self._parse(Visit, data)
 
-    def visit_list(self, *, token: str) -> list[Visit]:
-        """Return all of the patient's visits in one call."""
+    def visit_list(self, *, token: str) -> VisitList:
+        """Return the patient's visits in one call; one that can't be read is skipped."""
         # Reference: shared/vsee-api/intakes-and-visits-v3.txt §GET /visits.
         data = self._request("GET", "visits", endpoint="visits.list", token=token)
-        if not isinstance(data, list):
-            data = [] if data in (None, "", {}) else data
-        return [self._parse(Visit, item) for item in data if isinstance(item, dict)]
+        visits, skipped = [], 0
+        for item in as_list(data):
+            try:
+                visits.append(Visit.model_validate(item))
+            except ValidationError:
+                # One odd record costs its row, not the page. Class and id only: the
+                # record itself may carry PHI.
+                skipped += 1
+                log.warning("vsee visit skipped: unreadable (visit %s)", _id_of(item))
+        return VisitList(visits, skipped=skipped)
 
     def visit_get(self, *, token: str, id: str) -> Visit:
         """Return one visit with its intake and the provider's notes."""
@@ -206,3 +215,8 @@ class VisitsAndAvailability(Transport):
         if not url or not str(url).startswith(("https://", "http://")):
             raise VSeeError("VSee sent no summary URL")
         return str(url)
+
+
+def _id_of(item: Any) -> str:
+    raw = item.get("id", item.get("_id", "?")) if isinstance(item, dict) else "?"
+    return str(raw)[:20] if isinstance(raw, int | str) else "?"

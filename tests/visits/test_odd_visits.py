@@ -1,0 +1,54 @@
+"""One odd visit never breaks the history or the detail page: the sandbox is made to send
+each variant of tests/vsee/test_odd_visits.py, through the real path."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.vsee.test_odd_visits import VARIANTS, Change
+
+
+def odd_answers(monkeypatch, change: Change) -> None:
+    """Make the sandbox send every visit (list and detail) with the change applied."""
+    from portal.sandbox import serializers
+    from portal.sandbox.views import visits as views
+
+    for name in ("visit_detail", "visit_list_item"):
+        original = getattr(serializers, name)
+
+        def changed(*args, _original=original, **kwargs):
+            data = _original(*args, **kwargs)
+            change(data)
+            return data
+
+        monkeypatch.setattr(views, name, changed)
+
+
+class TestThroughThePages:
+    @pytest.mark.parametrize("variant", VARIANTS)
+    def test_the_history_and_the_detail_page_show_it(
+        self, ada_client, past_visit, monkeypatch, variant
+    ):
+        odd_answers(monkeypatch, VARIANTS[variant])
+        history = ada_client.get("/visits/")
+        assert history.status_code == 200
+        assert f'href="/visits/{past_visit.pk}/"' in history.content.decode()
+        assert "couldn&#x27;t be shown" not in history.content.decode()
+        detail = ada_client.get(f"/visits/{past_visit.pk}/")
+        assert detail.status_code == 200
+
+    def test_a_visit_that_cannot_be_read_costs_its_row_and_says_so(
+        self, ada_client, past_visit, monkeypatch
+    ):
+        def unreadable_if_past(visit: dict[str, Any]) -> None:
+            if str(visit.get("id")) == str(past_visit.pk):
+                visit.pop("id")
+
+        odd_answers(monkeypatch, unreadable_if_past)
+        r = ada_client.get("/visits/")
+        page = r.content.decode().replace("&#x27;", "'")
+        assert r.status_code == 200
+        assert "One visit couldn't be shown here." in page
+        assert f'href="/visits/{past_visit.pk}/"' not in page
