@@ -238,8 +238,8 @@ class PatientVSee:
     def visit_current(self) -> Visit | None:
         return self.client.visit_current(token=self.token)
 
-    def visit_update(self, visit_id: str, **fields: Any) -> Visit:
-        return self.client.visit_update(token=self.token, id=visit_id, **fields)
+    def visit_update(self, visit_id: str, **fields: Any) -> None:
+        self.client.visit_update(token=self.token, id=visit_id, **fields)
 
     def visit_close(self, visit_id: str, reason: str) -> str:
         return self.client.visit_close(token=self.token, id=visit_id, reason=reason)

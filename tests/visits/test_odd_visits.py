@@ -52,3 +52,15 @@ class TestThroughThePages:
         assert r.status_code == 200
         assert "One visit couldn't be shown here." in page
         assert f'href="/visits/{past_visit.pk}/"' not in page
+
+
+@pytest.mark.parametrize("status", [400, 404])
+def test_no_visit_in_progress_said_with_an_error_still_shows_the_history(
+    ada_client, settings, status
+):
+    settings.SANDBOX_FAULTS = [
+        {"endpoint": "visits.current", "error_rate": 1.0, "status": status}
+    ]
+    r = ada_client.get("/visits/")
+    assert r.status_code == 200
+    assert "Happening now" not in r.content.decode()

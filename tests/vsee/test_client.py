@@ -717,13 +717,20 @@ class TestVisitGet:
 class TestVisitUpdate:
     # Payload: intakes-and-visits-v3.txt §POST /visits/:id?version=2.
 
-    def test_it_moves_ada_appointment_with_version_2(self, rsps, api):
-        payload = load_fixture("visits_update__ok")
-        # The sample elides the rest of the visit (its id too) with "...".
-        payload["data"]["id"] = "666"
-        rsps.post(f"{BASE}/visits/666", json=payload)
+    @pytest.mark.parametrize(
+        "reply",
+        [
+            load_fixture("visits_update__ok"),  # the sample: no id, the rest elided
+            {"data": []},
+            {"data": True},
+        ],
+    )
+    def test_it_moves_ada_appointment_with_version_2_whatever_the_reply(
+        self, rsps, api, reply
+    ):
+        rsps.post(f"{BASE}/visits/666", json=reply)
 
-        visit = api.visit_update(
+        api.visit_update(
             token=ADA_TOKEN, id="666", slot_start=1631628616, slot_end=1631628916
         )
 
@@ -733,10 +740,6 @@ class TestVisitUpdate:
         assert query_of(call) == {"version": "2"}
         assert_patient_headers(call, ADA_TOKEN)
         assert sent_json(call) == {"slot_start": 1631628616, "slot_end": 1631628916}
-        assert visit.id == "666"
-        assert visit.member_id == "567"
-        assert visit.provider_id == "566"
-        assert (visit.start, visit.end) == (1631628616, 1631628916)
 
     def test_it_removes_the_provider_with_0(self, rsps, api):
         payload = load_fixture("visits_update__ok")
@@ -808,11 +811,27 @@ class TestVisitCurrent:
         assert visit.intake.model_extra["reset"] == "true"
         assert visit.provider.display_name == "Ligeng Doctor"
 
-    @pytest.mark.parametrize("empty", [None, [], {}])
+    @pytest.mark.parametrize("empty", [None, [], {}, False, ""])
     def test_it_returns_none_when_nothing_is_in_progress(self, rsps, api, empty):
         rsps.get(f"{BASE}/visits/current", json={"data": empty})
 
         assert api.visit_current(token=BEN_TOKEN) is None
+
+    @pytest.mark.parametrize("status", [400, 404])
+    def test_a_400_or_404_also_means_nothing_is_in_progress(self, rsps, api, status):
+        rsps.get(
+            f"{BASE}/visits/current",
+            status=status,
+            json={"code": status, "message": "No current visit"},
+        )
+
+        assert api.visit_current(token=BEN_TOKEN) is None
+
+    def test_other_refusals_are_still_errors(self, rsps, api):
+        rsps.get(f"{BASE}/visits/current", status=403, json={"message": "Forbidden"})
+
+        with pytest.raises(VSeeRejected):
+            api.visit_current(token=BEN_TOKEN)
 
 
 class TestVisitSummaryExport:
@@ -854,6 +873,30 @@ class TestExpiredToken:
         assert info.value.status == 401
         assert info.value.message == "Token expired"
         assert len(rsps.calls) == 1  # a 401 is not retried
+
+    @pytest.mark.parametrize("status", [400, 403])
+    @pytest.mark.parametrize(
+        "message", ["Token expired", "Invalid token", "The api token is not valid"]
+    )
+    def test_a_400_or_403_saying_the_token_is_refused_is_the_same(
+        self, rsps, api, status, message
+    ):
+        rsps.get(f"{BASE}/visits", status=status, json={"message": message})
+
+        with pytest.raises(VSeeAuthExpired) as info:
+            api.visit_list(token=ADA_TOKEN)
+
+        assert info.value.status == status
+
+    def test_a_403_about_something_else_is_a_refusal(self, rsps, api):
+        rsps.get(
+            f"{BASE}/visits", status=403, json={"message": "Room is not accessible"}
+        )
+
+        with pytest.raises(VSeeRejected) as info:
+            api.visit_list(token=ADA_TOKEN)
+
+        assert type(info.value) is VSeeRejected
 
     def test_it_raises_auth_expired_on_a_401_without_a_body(self, rsps, api):
         rsps.post(f"{BASE}/intakes", status=401, body="")

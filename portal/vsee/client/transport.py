@@ -80,6 +80,14 @@ def shared_session() -> requests.Session:
         return _session
 
 
+# The token's refusal is documented only as "expect 401" (beyond-the-seed §6, uncertain):
+# a 403 or 400 whose words say the token is invalid or expired means the same; any other
+# 403 stays a refusal.
+_TOKEN_REFUSED = re.compile(
+    r"token.{0,40}(invalid|expired|not valid)|(invalid|expired).{0,20}token", re.I
+)
+
+
 def _error_for(
     response: requests.Response, body: Any, request_id: str
 ) -> VSeeError | None:
@@ -94,7 +102,7 @@ def _error_for(
     message = str(message)[:300]
     if 200 <= status < 300:
         return None
-    if status == 401:
+    if status == 401 or (status in (400, 403) and _TOKEN_REFUSED.search(message)):
         return VSeeAuthExpired(
             message or "Token is invalid or expired",
             status=status,

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from portal.vsee.client.bodies import _compact, _seg
 from portal.vsee.client.transport import Transport, _slot_errors, log
-from portal.vsee.errors import VSeeError
+from portal.vsee.errors import VSeeError, VSeeRejected
 from portal.vsee.schemas import Slot, Visit, VisitList, as_list, parse_slots
 
 
@@ -153,14 +153,18 @@ class VisitsAndAvailability(Transport):
         slot_start: int | None = None,
         slot_end: int | None = None,
         provider_id: str | None = None,
-    ) -> Visit:
-        """Move an appointment to a new slot, or change its provider ("0" removes it)."""
+    ) -> None:
+        """Move an appointment to a new slot, or change its provider ("0" removes it).
+
+        The reply is not read: the reference's own sample has no id, and a moved
+        appointment must never look like a failure to the patient. Re-read the visit.
+        """
         # Reference: shared/vsee-api/intakes-and-visits-v3.txt §POST /visits/:id?version=2.
         body = _compact(
             {"slot_start": slot_start, "slot_end": slot_end, "provider_id": provider_id}
         )
         with _slot_errors():
-            data = self._request(
+            self._request(
                 "POST",
                 f"visits/{_seg(id)}",
                 endpoint="visits.update",
@@ -168,7 +172,6 @@ class VisitsAndAvailability(Transport):
                 params={"version": 2},
                 json_body=body,
             )
-        return self._parse(Visit, data)
 
     def visit_close(self, *, token: str, id: str, reason: str) -> str:
         """Close or cancel a visit and return its id."""
@@ -197,9 +200,14 @@ class VisitsAndAvailability(Transport):
     def visit_current(self, *, token: str) -> Visit | None:
         """Return the patient's visit in progress, or None."""
         # Reference: shared/vsee-api/intakes-and-visits-v3.txt §GET /visits/current.
-        data = self._request(
-            "GET", "visits/current", endpoint="visits.current", token=token
-        )
+        try:
+            data = self._request(
+                "GET", "visits/current", endpoint="visits.current", token=token
+            )
+        except VSeeRejected as exc:
+            if exc.status in (400, 404):
+                return None  # VSee's way of saying "no visit in progress", too
+            raise
         return self._parse(Visit, data) if isinstance(data, dict) and data else None
 
     def visit_summary_export(self, *, token: str, id: str) -> str:
