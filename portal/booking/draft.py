@@ -27,6 +27,9 @@ class Draft:
     slot_end: int | None = None
     provider_id: str = ""
     visit_id: str = ""
+    # A visit-making call failed in a way VSee may still have acted on: before trying
+    # again, ask VSee whether the visit exists (portal/booking/reconcile.py).
+    unconfirmed: bool = False
 
 
 def load_draft(session: SessionBase) -> Draft | None:

@@ -41,6 +41,7 @@ class SandboxFaultAdmin(admin.ModelAdmin):
         "error_rate",
         "error_status",
         "force_timeout",
+        "drop_answer",
         "active",
     )
     list_editable = ("active",)

@@ -16,7 +16,15 @@ from django.conf import settings
 
 from portal.sandbox.models import ENDPOINTS, SandboxFault
 
-__all__ = ["ENDPOINTS", "FaultRule", "active_rules", "apply_faults", "roll", "sleep"]
+__all__ = [
+    "ENDPOINTS",
+    "FaultRule",
+    "active_rules",
+    "answer_fault",
+    "apply_faults",
+    "roll",
+    "sleep",
+]
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,9 @@ class FaultRule:
     error_rate: float = 0.0
     error_status: int = 503
     force_timeout: bool = False
+    # Carry the call out, then lose its answer (hang and/or fail): VSee made the visit,
+    # the portal never heard.
+    drop_answer: bool = False
     active: bool = True
 
     @classmethod
@@ -39,6 +50,7 @@ class FaultRule:
             error_rate=float(raw.get("error_rate", 0.0) or 0.0),
             error_status=int(raw.get("error_status", raw.get("status", 503)) or 503),
             force_timeout=bool(raw.get("force_timeout", False)),
+            drop_answer=bool(raw.get("drop_answer", False)),
             active=bool(raw.get("active", True)),
         )
 
@@ -66,6 +78,7 @@ def _rules() -> Iterable[FaultRule]:
             error_rate=row.error_rate,
             error_status=row.error_status,
             force_timeout=row.force_timeout,
+            drop_answer=row.drop_answer,
             active=row.active,
         )
 
@@ -78,11 +91,26 @@ def active_rules(endpoint: str) -> list[FaultRule]:
 def apply_faults(endpoint: str) -> int | None:
     """Delay or hang as the rules say; return the status to fail with, or None to go on."""
     for rule in active_rules(endpoint):
+        if rule.drop_answer:
+            continue  # applied once the call is carried out (answer_fault)
         if rule.latency_ms > 0:
             sleep(rule.latency_ms / 1000)
         if rule.force_timeout:
             # Hang, then answer normally: the client's deadline is what is under test.
             sleep(float(settings.SANDBOX_HANG_SECONDS))
         if rule.error_rate > 0 and roll() < rule.error_rate:
+            return rule.error_status
+    return None
+
+
+def answer_fault(endpoint: str) -> int | None:
+    """After the call was carried out: hang as a "drop the answer" rule says, then return
+    the status to answer with instead of the result, or None to answer normally."""
+    for rule in active_rules(endpoint):
+        if rule.drop_answer:
+            if rule.latency_ms > 0:
+                sleep(rule.latency_ms / 1000)
+            if rule.force_timeout:
+                sleep(float(settings.SANDBOX_HANG_SECONDS))
             return rule.error_status
     return None

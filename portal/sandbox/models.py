@@ -286,6 +286,11 @@ class SandboxFault(models.Model):
         default=503, validators=[MinValueValidator(400), MaxValueValidator(599)]
     )
     force_timeout = models.BooleanField(default=False)
+    drop_answer = models.BooleanField(
+        default=False,
+        help_text="Carry the call out, then answer with the error status (after the "
+        "latency, or the hang if forced): VSee did it, the portal never heard.",
+    )
     active = models.BooleanField(default=True)
     note = models.CharField(max_length=200, blank=True)
 

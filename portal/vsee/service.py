@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.vsee.client import Upload, VSeeClient
-from portal.vsee.errors import VSeeAuthExpired, VSeeRejected
+from portal.vsee.errors import VSeeAuthExpired, VSeeError, VSeeRejected
 from portal.vsee.schemas import (
     Intake,
     Room,
@@ -31,6 +31,8 @@ from portal.vsee.schemas import (
 
 PATIENT_KEY = "vsee.patient"
 INTAKES_KEY = "vsee.intakes"
+# After VSee fails to name a room's providers, pages go without names this long.
+PROVIDER_NAMES_RETRY_SECONDS = 60
 # Refresh a token this long before VSee says it expires (beyond-the-seed §2: refresh early).
 TOKEN_MARGIN_SECONDS = 300
 
@@ -91,7 +93,13 @@ def get_room_providers(
     cached = cache.get(key)
     if cached is not None:
         return dict(cached)
-    providers = (client or get_client()).room_providers(code=code)
+    try:
+        providers = (client or get_client()).room_providers(code=code)
+    except VSeeError:
+        # Names are a nicety: a VSee that does not answer this costs one call per
+        # minute, not one per page. (Callers still hear of this first failure.)
+        cache.set(key, {}, PROVIDER_NAMES_RETRY_SECONDS)
+        raise
     names = {p.id: p.display_name for p in providers if p.id and p.display_name}
     cache.set(key, names, settings.VSEE_ROOM_CACHE_SECONDS)
     return names

@@ -228,6 +228,84 @@ class TestExactlyOneVisit:
         assert len(new_visits()) == 1
 
 
+class TestALostAnswer:
+    """VSee made the visit but its answer never arrived: one visit, and the patient lands
+    on its confirmation (portal/booking/reconcile.py)."""
+
+    ENDPOINTS = {
+        "walkin": "visits.add_walkin",
+        "econsult": "visits.add_econsult",
+        "appointment": "visits.create",
+    }
+
+    def begin(self, client: Client, option: str) -> None:
+        start(client, option)
+        if option == "appointment":
+            choose_a_slot(client)
+
+    @pytest.mark.parametrize("option", ["walkin", "econsult", "appointment"])
+    def test_a_5xx_after_the_visit_was_made(
+        self, patient_client, new_visits, settings, option
+    ):
+        self.begin(patient_client, option)
+        settings.SANDBOX_FAULTS = [
+            {"endpoint": self.ENDPOINTS[option], "drop_answer": True, "status": 503}
+        ]
+        r = patient_client.post(f"/rooms/demo-room/{option}/review/")
+        [visit] = new_visits()
+        assert r.status_code == 302 and r["Location"] == f"/booked/{visit.pk}/"
+        again = patient_client.post(f"/rooms/demo-room/{option}/review/")
+        assert again["Location"] == r["Location"] and len(new_visits()) == 1
+
+    @pytest.mark.parametrize("option", ["walkin", "appointment"])
+    def test_a_timeout_after_the_visit_was_made(
+        self, patient_client, new_visits, settings, option
+    ):
+        self.begin(patient_client, option)
+        settings.SANDBOX_HANG_SECONDS = 1.5
+        settings.VSEE_DEADLINE = 0.7
+        settings.SANDBOX_FAULTS = [
+            {
+                "endpoint": self.ENDPOINTS[option],
+                "drop_answer": True,
+                "force_timeout": True,
+            }
+        ]
+        r = patient_client.post(f"/rooms/demo-room/{option}/review/")
+        [visit] = new_visits()
+        assert r["Location"] == f"/booked/{visit.pk}/"
+        time.sleep(1.0)  # let the sandbox's hung thread finish before the database goes
+
+    def test_when_vsee_cannot_say_the_retry_asks_first_and_books_nothing_twice(
+        self, patient_client, new_visits, settings
+    ):
+        self.begin(patient_client, "walkin")
+        settings.SANDBOX_FAULTS = [
+            {"endpoint": "visits.add_walkin", "drop_answer": True, "status": 502},
+            {"endpoint": "visits.list", "error_rate": 1.0, "status": 503},
+        ]
+        r = patient_client.post("/rooms/demo-room/walkin/review/")
+        page = r.content.decode().replace("&#x27;", "'")
+        assert r.status_code == 503
+        assert "may or may not have been made" in page
+        assert "Nothing was booked" not in page
+        [visit] = new_visits()  # VSee did make it
+
+        settings.SANDBOX_FAULTS = []
+        r = patient_client.post("/rooms/demo-room/walkin/review/")
+        assert r["Location"] == f"/booked/{visit.pk}/"
+        assert len(new_visits()) == 1
+
+    def test_a_refusal_is_not_a_lost_answer(self, patient_client, new_visits, settings):
+        self.begin(patient_client, "econsult")
+        settings.SANDBOX_FAULTS = [
+            {"endpoint": "visits.add_econsult", "error_rate": 1.0, "status": 400}
+        ]
+        r = patient_client.post("/rooms/demo-room/econsult/review/")
+        assert r.status_code == 503 and new_visits() == []
+        assert "Nothing was booked" in r.content.decode()
+
+
 class TestAccess:
     def test_another_patient_s_visit_is_not_found_and_audited(
         self, patient_client, vsee_live

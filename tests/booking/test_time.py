@@ -331,6 +331,24 @@ class TestProviders:
         r = booking.post(URL, {"consultation": quick, "slot": slot.value})
         assert r["Location"] == REVIEW
 
+    def test_a_vsee_that_cannot_name_them_is_asked_once_a_minute_not_per_page(
+        self, booking, quick, settings, no_waits, monkeypatch
+    ):
+        settings.SANDBOX_FAULTS = [
+            {"endpoint": "rooms.providers", "error_rate": 1.0, "error_status": 503}
+        ]
+        asked: list[str] = []
+        original = VSeeClient.room_providers
+
+        def counting(self, **params):
+            asked.append(params["code"])
+            return original(self, **params)
+
+        monkeypatch.setattr(VSeeClient, "room_providers", counting)
+        for _ in range(3):
+            assert booking.get(URL, {"consultation": quick}).status_code == 200
+        assert asked == ["demo-room"]
+
 
 class TestChoosingATime:
     def test_the_slot_is_kept_in_the_draft_and_the_review_is_next(

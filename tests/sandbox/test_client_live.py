@@ -196,10 +196,9 @@ class TestAppointments:
         assert any(v.status == 30 for v in listed), "Ada's past visit from the demo"
 
         later = [s for s in _later_slots(vsee, ada, intake.id) if s.start > slot.start]
-        moved = vsee.visit_update(
+        vsee.visit_update(
             token=token, id=visit.id, slot_start=later[0].start, slot_end=later[0].end
         )
-        assert moved.start == later[0].start
         assert vsee.visit_get(token=token, id=visit.id).start == later[0].start
 
         assert (

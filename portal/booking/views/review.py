@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from portal.booking.draft import Draft, last_booked, load_draft, save_draft
 from portal.booking.flow import Step, load_step, member_id, record_vsee_error
 from portal.booking.models import claim, in_flight, made_for
+from portal.booking.reconcile import answer_may_be_lost, made_from_draft
 from portal.booking.steps import progress
 from portal.booking.summary import describe_draft
 from portal.clinic import audit
@@ -74,23 +75,43 @@ def review(request: PortalRequest, code: str, option: str) -> HttpResponse:
             "We couldn't confirm this just now. Please check your visits, or try again.",
         )
         return _render(request, step, status=409)
+    vsee = PatientVSee(request.session)
     try:
-        visit = _make_visit(request, step)
+        # The last try's answer was lost: VSee may have made the visit then.
+        visit_id = made_from_draft(vsee, draft) if draft.unconfirmed else ""
+        visit_id = visit_id or _make_visit(request, step).id
     except BaseException as exc:
-        held.delete()  # nothing was made: a retry may try again
-        if isinstance(exc, VSeeError) and not isinstance(exc, VSeeAuthExpired):
-            return _not_made(request, step, exc)
-        raise
-    held.visit_id = visit.id
+        visit_id = ""
+        if isinstance(exc, VSeeError) and answer_may_be_lost(exc):
+            found = _ask_vsee_what_was_made(vsee, draft)
+            visit_id = found or ""
+            draft.unconfirmed = found is None  # unknown: the next try asks VSee first
+            save_draft(request.session, draft)
+        if not visit_id:
+            held.delete()  # nothing is known to be made: a retry may go ahead
+            if isinstance(exc, VSeeError) and not isinstance(exc, VSeeAuthExpired):
+                return _not_made(request, step, exc)
+            raise
+    held.visit_id = visit_id
     held.save(update_fields=["visit_id"])
     audit.record(
         audit.Action.VISIT_CREATED,
         member_id=member_id(request),
         room_code=step.room.code,
-        visit_id=visit.id,
+        visit_id=visit_id,
         visit_kind=option,
     )
-    return _go_to_booked(request, draft, visit.id)
+    return _go_to_booked(request, draft, visit_id)
+
+
+def _ask_vsee_what_was_made(vsee: PatientVSee, draft: Draft) -> str | None:
+    """Return the visit VSee made from the draft after all, "" if none, None if VSee
+    can't say."""
+    try:
+        return made_from_draft(vsee, draft)
+    except VSeeError as exc:
+        log.warning("could not check whether the visit was made: %s", exc)
+        return None
 
 
 def _not_made(request: PortalRequest, step: Step, exc: VSeeError) -> HttpResponse:
@@ -154,6 +175,7 @@ def _wait_for_first_submit(draft: Draft) -> str:
 
 def _go_to_booked(request: PortalRequest, draft: Draft, visit_id: str) -> HttpResponse:
     draft.visit_id = visit_id
+    draft.unconfirmed = False
     save_draft(request.session, draft)
     return HttpResponseRedirect(reverse("booked", args=[visit_id]))
 
@@ -167,5 +189,6 @@ def _render(
         "progress": progress(step.room, step.option.key, "done"),
         "summary": describe_draft(request, step),
         "vsee_down": vsee_down,
+        "unconfirmed": step.draft.unconfirmed,
     }
     return render(request, "booking/review.html", ctx, status=status)

@@ -217,7 +217,11 @@ def api_endpoint(
                 )
                 _authenticate(call, auth)
                 # Built inside the try: a payload that cannot be encoded is a 500 too.
-                return JsonResponse({"data": view(call, **kwargs)}, safe=False)
+                response = JsonResponse({"data": view(call, **kwargs)}, safe=False)
+                dropped = faults.answer_fault(name)
+                if dropped is not None:
+                    raise ApiError(dropped, "Sandbox fault: the answer was dropped")
+                return response
             except ApiError as exc:
                 return error(exc.status, exc.message)
             except Exception:

@@ -1,0 +1,51 @@
+"""A visit-making call whose answer is lost may still have made the visit.
+
+POST /visits/add_walkin, /visits/add_econsult and /visits are never retried blindly
+(DESIGN rule 9): when one times out, fails with a 5xx, or answers with something we can't
+read, VSee may have made the visit all the same. Before anything is sent again, VSee's own
+list says: a visit made from this draft's intake (for an appointment, at this slot) means
+the booking happened.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from portal.booking.draft import Draft
+from portal.vsee.errors import VSeeAuthExpired, VSeeError, VSeeRejected
+from portal.vsee.schemas import Visit
+from portal.vsee.service import PatientVSee
+
+log = logging.getLogger(__name__)
+
+# VSee's visit types by visit option (reference: "Visit type").
+OPTION_TYPES = {"walkin": 1, "appointment": 2, "econsult": 3}
+
+
+def answer_may_be_lost(exc: VSeeError) -> bool:
+    """Return whether VSee may have acted on a call that failed this way: a refusal (4xx)
+    or a refused token means it did not; anything else (timeout, 5xx, an answer we could
+    not read) leaves it open."""
+    return not isinstance(exc, VSeeRejected | VSeeAuthExpired)
+
+
+def made_from_draft(vsee: PatientVSee, draft: Draft) -> str:
+    """Return the id of the visit VSee made from this draft, or "" if there is none.
+
+    Raises VSeeError when VSee can't be asked: then nobody knows, and nothing may be sent.
+    """
+    for visit in vsee.visit_list():
+        if _made_from(visit, draft):
+            log.info("reconciled: the visit was made although its answer was lost")
+            return visit.id
+    return ""
+
+
+def _made_from(visit: Visit, draft: Draft) -> bool:
+    intake_id = visit.intake_id or (visit.intake.id if visit.intake else None)
+    if str(intake_id or "") != draft.intake_id:
+        return False
+    if visit.type is not None and visit.type != OPTION_TYPES.get(draft.option):
+        return False
+    # An appointment's intake may also carry the walk-in VSee opens when it starts.
+    return draft.option != "appointment" or visit.start in (None, draft.slot_start)
