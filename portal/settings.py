@@ -277,6 +277,11 @@ VSEE_MAX_CONCURRENT_CALLS = envint(
     "VSEE_MAX_CONCURRENT_CALLS", str(max(1, envint("GUNICORN_THREADS", "8") - 2))
 )
 VSEE_ROOM_CACHE_SECONDS = envint("VSEE_ROOM_CACHE_SECONDS", "60")
+# Circuit breaker: after this many failures of VSee in a row (no answer, 5xx) within the
+# window, calls fail at once for the cool-down (seconds); then one probe call decides.
+VSEE_BREAKER_FAILURES = envint("VSEE_BREAKER_FAILURES", "5")
+VSEE_BREAKER_WINDOW = envfloat("VSEE_BREAKER_WINDOW", "60")
+VSEE_BREAKER_COOLDOWN = envfloat("VSEE_BREAKER_COOLDOWN", "30")
 # /readyz asks VSee with this much patience (seconds), so a probe never hangs a worker.
 VSEE_READY_TIMEOUT = envfloat("VSEE_READY_TIMEOUT", "2")
 VSEE_READY_CACHE_SECONDS = envint("VSEE_READY_CACHE_SECONDS", "5")

@@ -3,7 +3,10 @@ through the real path: views, service, HTTP, the sandbox made slow."""
 
 from __future__ import annotations
 
+import logging
 import time
+
+from django.core.cache import cache
 
 from tests.booking.test_intake import ANSWERS
 
@@ -44,3 +47,32 @@ def test_the_answers_are_kept_when_the_budget_runs_out(patient_client, settings)
     draft = patient_client.session["booking.draft"]
     assert draft["answers"]["reason_for_visit"] == "Cough and fever"
     time.sleep(0.9)
+
+
+def test_an_outage_costs_one_timeout_then_pages_fail_at_once(
+    client, vsee_live, settings, caplog
+):
+    """The circuit breaker, through the real path: the first visitor waits out VSee's
+    hang; the next ones are told at once, without a call, until a probe succeeds."""
+    caplog.set_level(logging.INFO, logger="portal.vsee")
+    settings.VSEE_BREAKER_FAILURES = 1
+    settings.VSEE_DEADLINE = 0.4
+    settings.SANDBOX_HANG_SECONDS = 1.0
+    settings.SANDBOX_FAULTS = [{"endpoint": "rooms.get", "force_timeout": True}]
+
+    first = client.get("/rooms/demo-room/")
+    assert first.status_code == 503
+    second = client.get("/rooms/demo-room/")
+    assert second.status_code == 503
+    outcomes = [r.getMessage() for r in caplog.records if "rooms.get" in r.getMessage()]
+    assert len(outcomes) == 2
+    assert "-> timeout" in outcomes[0] and "-> circuit-open" in outcomes[1]
+    ready = client.get("/readyz")
+    assert ready.status_code == 503 and ready.json()["breaker"] == "open"
+    time.sleep(1.0)  # the hung sandbox thread finishes
+
+    # The cool-down passes, VSee is back: one probe goes, and closes the breaker.
+    settings.SANDBOX_FAULTS = []
+    cache.delete(f"vsee-breaker:{settings.VSEE_ACCOUNT_CODE}:open")
+    assert client.get("/rooms/demo-room/").status_code == 200
+    assert client.get("/readyz").json()["breaker"] == "closed"

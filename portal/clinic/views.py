@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from portal.clinic.branding import Branding
 from portal.clinic.rooms import Room
 from portal.vsee.errors import VSeeError
-from portal.vsee.service import get_client
+from portal.vsee.service import get_client, vsee_breaker
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +51,20 @@ def readyz(request: HttpRequest) -> JsonResponse:
             status=503,
         )
     vsee = _vsee_readiness(room.code)
+    breaker = vsee_breaker().state()
     if vsee != "up":
         return JsonResponse(
-            {"status": "unavailable", "database": "up", "vsee": vsee}, status=503
+            {
+                "status": "unavailable",
+                "database": "up",
+                "vsee": vsee,
+                "breaker": breaker,
+            },
+            status=503,
         )
-    return JsonResponse({"status": "ok", "database": "up", "vsee": "up"})
+    return JsonResponse(
+        {"status": "ok", "database": "up", "vsee": "up", "breaker": breaker}
+    )
 
 
 def _vsee_readiness(room_code: str) -> str:

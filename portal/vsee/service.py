@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.vsee.client import Upload, VSeeClient
+from portal.vsee.client.breaker import Breaker
 from portal.vsee.errors import VSeeAuthExpired, VSeeError, VSeeRejected
 from portal.vsee.schemas import (
     Intake,
@@ -63,6 +64,19 @@ def get_client() -> VSeeClient:
         read_timeout=settings.VSEE_READ_TIMEOUT,
         deadline=settings.VSEE_DEADLINE,
         max_in_flight=settings.VSEE_MAX_CONCURRENT_CALLS,
+        breaker=vsee_breaker(),
+    )
+
+
+def vsee_breaker() -> Breaker:
+    """Return the circuit breaker for the clinic's VSee account (state in the cache)."""
+    return Breaker(
+        cache,
+        name=settings.VSEE_ACCOUNT_CODE,
+        threshold=settings.VSEE_BREAKER_FAILURES,
+        window=settings.VSEE_BREAKER_WINDOW,
+        cooldown=settings.VSEE_BREAKER_COOLDOWN,
+        probe_timeout=settings.VSEE_DEADLINE + 1,
     )
 
 

@@ -29,7 +29,12 @@ class TestReadyz:
     def test_it_is_ready_when_vsee_answers(self, client, vsee_live):
         r = client.get("/readyz")
         assert r.status_code == 200
-        assert r.json() == {"status": "ok", "database": "up", "vsee": "up"}
+        assert r.json() == {
+            "status": "ok",
+            "database": "up",
+            "vsee": "up",
+            "breaker": "closed",
+        }
 
     def test_it_is_not_ready_when_vsee_fails(self, client, vsee_live, settings):
         settings.SANDBOX_FAULTS = [

@@ -21,6 +21,7 @@ from typing import Any
 import requests
 from pydantic import BaseModel, ValidationError
 
+from portal.vsee.client.breaker import Breaker
 from portal.vsee.client.budget import in_flight_cap, page_deadline
 from portal.vsee.errors import (
     VSeeAuthExpired,
@@ -153,6 +154,7 @@ class Transport:
         read_timeout: float = 10.0,
         deadline: float = 15.0,
         max_in_flight: int | None = None,
+        breaker: Breaker | None = None,
         session: requests.Session | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -162,6 +164,7 @@ class Transport:
         self.timeout = (connect_timeout, read_timeout)
         self.deadline = deadline
         self.in_flight = in_flight_cap(max_in_flight) if max_in_flight else None
+        self.breaker = breaker
         self.session = session or shared_session()
         self.last_request_id = ""
 
@@ -202,13 +205,18 @@ class Transport:
         if deadline_at - call_started < MIN_CALL_SECONDS:
             self._log(endpoint, method, "no-time-left", call_started, request_id)
             raise VSeeUnavailable("No time left for VSee", request_id=request_id)
+        if self.breaker and not self.breaker.allow():
+            self._log(endpoint, method, "circuit-open", call_started, request_id)
+            raise VSeeUnavailable(
+                "VSee is failing: calls are paused for a moment", request_id=request_id
+            )
         if self.in_flight and not self.in_flight.try_enter():
             self._log(endpoint, method, "too-many-waiting", call_started, request_id)
             raise VSeeUnavailable(
                 "Too many calls to VSee waiting", request_id=request_id
             )
         try:
-            return self._send(
+            result = self._send(
                 method,
                 url,
                 endpoint=endpoint,
@@ -220,9 +228,25 @@ class Transport:
                 data=data,
                 files=files,
             )
+        except VSeeError as exc:
+            self._tell_breaker(exc)
+            raise
+        else:
+            self._tell_breaker(None)
+            return result
         finally:
             if self.in_flight:
                 self.in_flight.leave()
+
+    def _tell_breaker(self, exc: VSeeError | None) -> None:
+        """Count a failure of VSee itself (no answer, or a 5xx); any answer closes it."""
+        if self.breaker is None:
+            return
+        no_answer = isinstance(exc, VSeeUnavailable) and exc.status is None
+        if no_answer or (exc is not None and (exc.status or 0) >= 500):
+            self.breaker.failed()
+        else:
+            self.breaker.succeeded()
 
     def _send(
         self,
