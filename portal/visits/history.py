@@ -9,6 +9,7 @@ from portal.visits.rows import (
     HistoryRow,
     can_change,
     can_join,
+    can_leave,
     has_summary,
     is_upcoming,
     kind_name,
@@ -37,6 +38,7 @@ def row_for(
         join=can_join(visit, now, in_progress=in_progress),
         change=not in_progress and can_change(visit, now),
         summary=has_summary(visit),
+        leave=can_leave(visit),
     )
 
 

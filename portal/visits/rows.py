@@ -26,11 +26,22 @@ def kind_name(visit: Visit) -> str:
     return KINDS.get(visit.type or 0, "Visit")
 
 
+# Why a walk-in was closed, in the patient's words (reference: POST /visits/close).
+WALKIN_CLOSED = {
+    "patient_exit_room": "Left the waiting room",
+    "max_waiting_time_reached": "Waiting time ran out",
+}
+
+
 def status_name(visit: Visit) -> str:
     if visit.status is None:
         return "Status unknown"
     if visit.type == 3 and visit.status == BOOKED:
         return "Sent"  # a new e-consult is "confirmed" in VSee's words
+    if visit.type == 1 and visit.status == CANCELLED:
+        # A walk-in ends "cancelled" only by leaving the queue or waiting too long.
+        reason = (visit.model_extra or {}).get("close_reason")
+        return WALKIN_CLOSED.get(str(reason), WALKIN_CLOSED["patient_exit_room"])
     return STATUSES.get(visit.status, f"Status {visit.status}")
 
 
@@ -59,6 +70,11 @@ def can_change(visit: Visit, now: int) -> bool:
     return is_upcoming(visit, now) and (visit.start or 0) > now
 
 
+def can_leave(visit: Visit) -> bool:
+    """A walk-in still in the queue: the patient may leave it."""
+    return visit.type == 1 and visit.status == OPEN
+
+
 def has_summary(visit: Visit) -> bool:
     return visit.status == DONE
 
@@ -73,3 +89,4 @@ class HistoryRow:
     join: bool
     change: bool
     summary: bool
+    leave: bool = False

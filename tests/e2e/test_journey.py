@@ -55,6 +55,15 @@ class TestWalkIn:
         assert page.url.endswith(f"/booked/{visit.pk}/")
         assert len(new_visits()) == 1
 
+        # Changed their mind: they leave the queue, and their visits say so.
+        page.get_by_role("link", name="Leave the waiting room").click()
+        page.get_by_role("heading", name="Leave the waiting room?").wait_for()
+        assert_accessible(page)
+        page.get_by_role("button", name="Yes, leave the waiting room").click()
+        page.get_by_role("heading", name="Your visits").wait_for()
+        row = page.locator(f"#visit-{visit.pk}")
+        assert "Left the waiting room" in row.inner_text()
+
 
 class TestEConsult:
     def test_a_vsee_outage_on_submit_keeps_everything_and_a_retry_sends_it(

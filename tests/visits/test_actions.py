@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from portal.clinic.models import AuditEvent
 from portal.sandbox.models import SandboxVisit
 from portal.vsee.errors import VSeeSlotTaken
@@ -147,3 +149,53 @@ def test_a_visit_s_page_is_never_stored(ada_client, past_visit):
     assert r.status_code == 200
     assert "no-store" in r["Cache-Control"] and "private" in r["Cache-Control"]
     assert "Cookie" in r["Vary"]
+
+
+class TestLeavingTheWaitingRoom:
+    @pytest.fixture
+    def walkin(self, ada_client) -> str:
+        from tests.booking.test_intake import ANSWERS
+
+        assert ada_client.post("/rooms/demo-room/walkin/", ANSWERS).status_code == 302
+        r = ada_client.post("/rooms/demo-room/walkin/review/")
+        return r["Location"].strip("/").split("/")[-1]
+
+    def test_from_the_confirmation_the_patient_leaves_the_queue(
+        self, ada_client, walkin
+    ):
+        booked = ada_client.get(f"/booked/{walkin}/").content.decode()
+        assert f'href="/visits/{walkin}/leave/"' in booked
+        ask = ada_client.get(f"/visits/{walkin}/leave/").content.decode()
+        assert "Leave the waiting room?" in ask
+        r = ada_client.post(f"/visits/{walkin}/leave/")
+        assert (r.status_code, r["Location"]) == (302, "/visits/")
+        visit = SandboxVisit.objects.get(pk=walkin)
+        assert visit.status == SandboxVisit.CANCELLED
+        assert visit.close_reason == "patient_exit_room"
+        history = ada_client.get("/visits/").content.decode().replace("&#x27;", "'")
+        assert "You've left the waiting room." in history
+        row = history[history.index(f'id="visit-{walkin}"') :]
+        assert "Left the waiting room" in row[: row.index("</li>")]
+        event = AuditEvent.objects.get(action="visit_cancelled")
+        assert (event.visit_id, event.detail) == (walkin, "left_waiting_room")
+
+    def test_the_history_row_offers_it_while_waiting(self, ada_client, walkin):
+        page = ada_client.get("/visits/").content.decode()
+        assert f'href="/visits/{walkin}/leave/"' in page
+
+    def test_an_appointment_is_not_a_queue_to_leave(self, ada_client, book):
+        visit = book()
+        r = ada_client.post(f"/visits/{visit.id}/leave/")
+        assert r["Location"] == f"/visits/{visit.id}/"
+        assert SandboxVisit.objects.get(pk=visit.id).status == SandboxVisit.CONFIRMED
+
+    def test_with_vsee_down_the_patient_is_told_they_are_still_waiting(
+        self, ada_client, walkin, settings
+    ):
+        settings.SANDBOX_FAULTS = [
+            {"endpoint": "visits.close", "error_rate": 1.0, "status": 503}
+        ]
+        r = ada_client.post(f"/visits/{walkin}/leave/")
+        assert r.status_code == 503
+        assert "You are still in the waiting room" in r.content.decode()
+        assert SandboxVisit.objects.get(pk=walkin).status == SandboxVisit.PENDING

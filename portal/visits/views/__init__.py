@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from portal.visits.views.actions import cancel, summary
+from portal.visits.views.actions import cancel, leave, summary
 from portal.visits.views.pages import detail, history
 from portal.visits.views.reschedule import reschedule
 
-__all__ = ["cancel", "detail", "history", "reschedule", "summary"]
+__all__ = ["cancel", "detail", "history", "leave", "reschedule", "summary"]

@@ -19,13 +19,14 @@ from portal.http import PortalRequest
 from portal.patients.decorators import patient_required
 from portal.visits.access import own_visit_or_404
 from portal.visits.history import row_for
-from portal.visits.rows import can_change, has_summary
+from portal.visits.rows import can_change, can_leave, has_summary
 from portal.vsee.errors import VSeeAuthExpired, VSeeError, VSeeRejected
 from portal.vsee.service import PatientVSee
 
 log = logging.getLogger(__name__)
 
 CANCEL_REASON = "patient_cancel_appointment"
+LEAVE_REASON = "patient_exit_room"
 
 
 @patient_required
@@ -102,3 +103,40 @@ def summary(request: PortalRequest, visit_id: str) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def leave(request: PortalRequest, visit_id: str) -> HttpResponse:
+    """GET asks "leave the waiting room?"; POST takes the patient out of the queue."""
+    visit = own_visit_or_404(request, visit_id)
+    if not can_leave(visit):
+        messages.info(request, "You're no longer in the waiting room for this visit.")
+        return HttpResponseRedirect(reverse("visits:detail", args=[visit.id]))
+    if request.method == "GET":
+        return render(request, "visits/leave.html", {"visit": visit})
+    try:
+        PatientVSee(request.session).visit_close(visit.id, LEAVE_REASON)
+    except VSeeAuthExpired:
+        raise
+    except VSeeError as exc:
+        log.warning("leaving the waiting room failed: %s", exc)
+        record_vsee_error(
+            request,
+            exc,
+            room_code=visit.room_code or "",
+            option="walkin",
+            visit_id=visit.id,
+        )
+        ctx = {"visit": visit, "vsee_down": True}
+        return render(request, "visits/leave.html", ctx, status=503)
+    audit.record(
+        audit.Action.VISIT_CANCELLED,
+        member_id=member_id(request),
+        room_code=visit.room_code or "",
+        visit_id=visit.id,
+        visit_kind="walkin",
+        detail="left_waiting_room",
+    )
+    messages.success(request, "You've left the waiting room.")
+    return HttpResponseRedirect(reverse("visits:history"))
