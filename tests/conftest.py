@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+import hypothesis  # noqa: F401 - loaded up front, not by its plugin at the end
 import pytest
 from django.core.cache import cache
 

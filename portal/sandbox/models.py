@@ -232,6 +232,15 @@ class SandboxVisit(models.Model):
     end = models.DateTimeField()
     expiry = models.DateTimeField(null=True, blank=True)
     close_reason = models.CharField(max_length=64, blank=True)
+    # A walk-in VSee opened when this appointment started (reference: "Understanding
+    # Visit object ID"): related_appointment_id on it, related_walkin_id on the appointment.
+    related_appointment = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="started_walkins",
+    )
     postvisit = models.JSONField(default=dict, blank=True)
     prescriptions = models.JSONField(default=list, blank=True)
     created = models.DateTimeField()

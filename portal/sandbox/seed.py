@@ -118,9 +118,15 @@ def _blocks(
 def _past_visit(
     ada: SandboxUser, lee: SandboxUser, room: SandboxRoom, now: datetime
 ) -> SandboxVisit:
-    """Return Ada's completed visit of ten days ago, created on the first run only."""
+    """Return Ada's completed visit of ten days ago (the walk-in her appointment started),
+    created on the first run only."""
     code = _id("visit:ada-sore-throat").hex
-    existing = SandboxVisit.objects.filter(code=code).first()
+    call_code = _id("visit:ada-sore-throat-call").hex
+    existing = (
+        SandboxVisit.objects.filter(code=call_code).first()
+        # Seeded before the sandbox linked started appointments: keep it as it is.
+        or SandboxVisit.objects.filter(code=code).first()
+    )
     if existing:
         return existing
     local = ZoneInfo(room.default_timezone)
@@ -145,21 +151,38 @@ def _past_visit(
             "modified": start - timedelta(hours=1),
         },
     )
-    return SandboxVisit.objects.create(
+    # An appointment that was started: VSee opened a walk-in for the call, which carries
+    # the outcome; the appointment's own status stays "confirmed" (reference:
+    # "Understanding Visit object ID").
+    appointment = SandboxVisit.objects.create(
         code=code,
         member=ada,
         provider=lee,
         room=room,
         intake=intake,
         type=SandboxVisit.APPOINTMENT,
-        status=SandboxVisit.COMPLETED,
+        status=SandboxVisit.CONFIRMED,
         subtype=3,
         start=start,
         end=start + timedelta(minutes=30),
+        created=start - timedelta(hours=1),
+        modified=start,
+    )
+    return SandboxVisit.objects.create(
+        code=call_code,
+        member=ada,
+        provider=lee,
+        room=room,
+        intake=intake,
+        type=SandboxVisit.WALKIN,
+        status=SandboxVisit.COMPLETED,
+        start=start + timedelta(minutes=2),
+        end=start + timedelta(minutes=30),
         close_reason="call_ended",
+        related_appointment=appointment,
         postvisit=PAST_VISIT_NOTES,
         prescriptions=[_prescription(lee, start + timedelta(minutes=25))],
-        created=start - timedelta(hours=1),
+        created=start,
         modified=start + timedelta(minutes=40),
     )
 

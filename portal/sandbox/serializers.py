@@ -251,6 +251,18 @@ def visit_detail(visit: SandboxVisit) -> dict[str, Any]:
     if visit.type == SandboxVisit.APPOINTMENT:
         # Appointments spell it both ways in one payload (seed §POST /visits sample).
         payload["subType"] = visit.subtype
+        walkin = visit.started_walkins.order_by("pk").last()
+        if walkin is not None:
+            # As the seed's GET /visits/:id sample shows a started appointment.
+            payload["related_walkin_id"] = str(walkin.pk)
+            payload["related_walkin"] = {
+                "start": to_unix(walkin.start),
+                "end": to_unix(walkin.end),
+                "status": walkin.status,
+                "id": str(walkin.pk),
+            }
+    if visit.related_appointment_id:
+        payload["related_appointment_id"] = str(visit.related_appointment_id)
     if visit.expiry is not None:
         payload["expiry"] = to_unix(visit.expiry)
     return payload

@@ -6,7 +6,8 @@ from django.http import Http404
 
 from portal.clinic import audit
 from portal.http import PortalRequest
-from portal.vsee.errors import VSeeRejected
+from portal.visits.related import APPOINTMENT, WALKIN, merged
+from portal.vsee.errors import VSeeAuthExpired, VSeeError, VSeeRejected
 from portal.vsee.schemas import Visit
 from portal.vsee.service import PatientVSee, current_patient
 
@@ -30,3 +31,20 @@ def own_visit_or_404(request: PortalRequest, visit_id: str) -> Visit:
             detail=f"status={exc.status}",
         )
         raise Http404 from exc
+
+
+def own_merged_visit_or_404(request: PortalRequest, visit_id: str) -> Visit:
+    """The patient's visit as they know it: an appointment together with the walk-in VSee
+    opened when it started, whichever of the two ids was asked for."""
+    visit = own_visit_or_404(request, visit_id)
+    vsee = PatientVSee(request.session)
+    try:
+        if visit.type == APPOINTMENT and visit.related_walkin_id:
+            return merged(visit, vsee.own_visit(str(visit.related_walkin_id)))
+        if visit.type == WALKIN and visit.related_appointment_id:
+            return merged(vsee.own_visit(str(visit.related_appointment_id)), visit)
+    except VSeeAuthExpired:
+        raise
+    except VSeeError:
+        pass  # the other half can't be read: show this one as it is
+    return visit

@@ -205,6 +205,15 @@ class PostVisit(VSeeModel):
     disposition: str | None = None
 
 
+class RelatedVisit(VSeeModel):
+    """The summary of a linked visit embedded in an appointment (`related_walkin`)."""
+
+    id: OptId = None
+    status: OptInt = None
+    start: OptInt = None
+    end: OptInt = None
+
+
 class Visit(VSeeModel):
     """A visit: walk-in (type 1), appointment (2) or e-consult (3)."""
 
@@ -232,6 +241,13 @@ class Visit(VSeeModel):
     room: Annotated[RoomRef | None, BeforeValidator(_object_or_none)] = None
     postvisit: Annotated[PostVisit | None, BeforeValidator(_object_or_none)] = None
     prescriptions: DictList = []
+    # When an appointment starts, VSee opens a walk-in for the call and links the two
+    # (reference: "Understanding Visit object ID").
+    related_walkin_id: OptId = None
+    related_appointment_id: OptId = None
+    related_walkin: Annotated[RelatedVisit | None, BeforeValidator(_object_or_none)] = (
+        None
+    )
 
     @property
     def start_at(self) -> datetime | None:

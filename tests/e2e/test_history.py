@@ -148,3 +148,46 @@ class TestHostileNotes:
             "javascript:",
         ):
             assert gone not in notes, gone
+
+
+class TestRelatedVisits:
+    def test_an_appointment_and_the_walk_in_it_started_are_one_row(
+        self, page, live_server, ada_in_browser, vsee
+    ):
+        upcoming = ada_in_browser
+        # The demo's past appointment was started: one row, completed, with its summary.
+        past = page.get_by_role("region", name="Past visits")
+        rows = past.locator("li.visit")
+        assert rows.count() == 1
+        assert "Appointment" in rows.first.inner_text()
+        assert "Completed" in rows.first.inner_text()
+        assert (
+            rows.first.get_by_role("link", name="Download summary (PDF)").count() == 1
+        )
+
+        # Ada starts her upcoming appointment in VSee's page: VSee opens its walk-in.
+        token = vsee.user_sso(
+            type=200,
+            code=patient_code(ADA["email"]),
+            first_name=ADA["first_name"],
+            last_name=ADA["last_name"],
+            dob=ADA["dob"],
+        ).token.token
+        page.goto(
+            f"{live_server.url}/sandbox/clinic/auth?sso_token={token}"
+            f"&next=/visits/start/{upcoming.id}"
+        )
+        walkin = SandboxVisit.objects.get(related_appointment_id=upcoming.id)
+        page.goto(f"{live_server.url}/visits/")
+        page.get_by_role("heading", name="Your visits").wait_for()
+        # One row: the appointment, now happening, joinable; the walk-in is not apart.
+        assert page.locator(f"#visit-{walkin.pk}").count() == 0
+        row = page.locator(f"#visit-{upcoming.id}")
+        assert row.count() == 1
+        now = page.get_by_role("region", name="Happening now")
+        assert "Appointment" in now.inner_text() and "In progress" in now.inner_text()
+        assert row.get_by_role("link", name="Join").count() == 1
+        # Either id opens the one visit.
+        page.goto(f"{live_server.url}/visits/{walkin.pk}/")
+        assert "Appointment" in page.locator("main").inner_text()
+        assert_accessible(page)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from portal.sandbox.models import SandboxVisit
 from tests.sandbox.conftest import DAY, NOW
 
 
@@ -16,10 +17,15 @@ class TestClinicAuth:
         )
         assert response.status_code == 200
         assert b"VSee waiting room (sandbox)" in response.content
-        assert (
-            f"Visit {visit['id']}: waiting for your provider".encode()
-            in response.content
+        # Starting an appointment opens the walk-in its call happens in, as VSee does.
+        walkin = SandboxVisit.objects.get(related_appointment_id=visit["id"])
+        assert walkin.type == SandboxVisit.WALKIN
+        assert walkin.status == SandboxVisit.PENDING
+        assert f"Visit {walkin.pk}: waiting for your provider".encode() in (
+            response.content
         )
+        appointment = SandboxVisit.objects.get(pk=visit["id"])
+        assert appointment.status == SandboxVisit.CONFIRMED  # unchanged
         assert ada_token.encode() not in response.content
         assert response["Referrer-Policy"] == "no-referrer"
 

@@ -43,7 +43,7 @@ class TestSeedDemo:
             "SandboxUser": 5,
             "SandboxAvailability": 3 * 14,
             "SandboxIntake": 1,
-            "SandboxVisit": 1,
+            "SandboxVisit": 2,  # an appointment, and the walk-in it started
         }
         ben = SandboxUser.objects.get(code="demo-ben")
         assert (ben.email, ben.dob.isoformat(), ben.type) == (
@@ -58,11 +58,11 @@ class TestSeedDemo:
         assert counts() == before
 
     def test_it_tops_up_availability_without_touching_visits(self, seeded):
-        visit = SandboxVisit.objects.get()
+        visit = SandboxVisit.objects.get(pk=seeded["past_visit_id"])
         made = seed_demo(now=FIXED_NOW + timedelta(days=1))
         assert made["new_blocks"] == 3
-        assert SandboxVisit.objects.get() == visit
-        assert SandboxVisit.objects.get().start == visit.start
+        assert SandboxVisit.objects.get(pk=visit.pk).start == visit.start
+        assert SandboxVisit.objects.count() == 2
 
     def test_it_puts_blocks_at_local_opening_hours(self, seeded):
         ortiz = SandboxUser.objects.get(code="demo-dr-ortiz")
@@ -77,9 +77,13 @@ class TestSeedDemo:
     def test_it_gives_ada_a_completed_visit_ten_days_ago(self, seeded):
         visit = SandboxVisit.objects.get(pk=seeded["past_visit_id"])
         assert visit.member.code == "demo-ada" and visit.provider.last_name == "Lee"
-        assert (visit.type, visit.status) == (2, 30)
-        assert visit.end - visit.start == timedelta(minutes=30)
-        assert (FIXED_NOW - visit.start).days == 10
+        # The walk-in the appointment started carries the outcome; the appointment's
+        # own status stays "confirmed" (reference: "Understanding Visit object ID").
+        assert (visit.type, visit.status) == (1, 30)
+        appointment = visit.related_appointment
+        assert (appointment.type, appointment.status) == (2, 20)
+        assert appointment.end - appointment.start == timedelta(minutes=30)
+        assert (FIXED_NOW - appointment.start).days == 10
         assert visit.pk >= 1000, "visit ids start at 1000"
 
 

@@ -102,13 +102,23 @@ class TestVisitsGet:
             "created",
         ):
             assert isinstance(visit[key], int), key
-        assert (visit["type"], visit["status"], visit["subtype"], visit["subType"]) == (
-            2,
-            30,
-            3,
-            3,
-        )
-        assert visit["end"] - visit["start"] == 1800
+        # The walk-in Ada's appointment started: it links back to the appointment, which
+        # links to it and shows how it went (seed §GET /visits/:id `related_walkin`).
+        assert (visit["type"], visit["status"]) == (1, 30)
+        appointment_id = visit["related_appointment_id"]
+        appointment = api.get(f"/visits/{appointment_id}", token=ada_token).json()[
+            "data"
+        ]
+        assert (appointment["type"], appointment["status"]) == (2, 20)
+        assert (appointment["subtype"], appointment["subType"]) == (3, 3)
+        assert appointment["end"] - appointment["start"] == 1800
+        assert appointment["related_walkin_id"] == visit["id"]
+        assert appointment["related_walkin"] == {
+            "start": visit["start"],
+            "end": visit["end"],
+            "status": 30,
+            "id": visit["id"],
+        }
         assert visit["account_code"] == settings.SANDBOX_ACCOUNT_CODE
         assert visit["room"] == {
             "id": str(visit["room_id"]),
@@ -163,7 +173,9 @@ class TestVisitsList:
     ):
         booked = book(ada_token, NOW + DAY).json()["data"]
         items = api.get("/visits", token=ada_token).json()["data"]
-        assert [v["id"] for v in items] == [booked["id"], seeded["past_visit_id"]]
+        past = seeded["past_visit_id"]
+        started = str(SandboxVisit.objects.get(pk=past).related_appointment_id)
+        assert [v["id"] for v in items] == [booked["id"], past, started]
         for key in (
             "id",
             "member_id",

@@ -17,6 +17,28 @@ from portal.sandbox.views._api import require_sandbox, user_for_token
 VISIT_START = re.compile(r"^/visits/start/(\d+)/?$")
 
 
+def start_appointment(appointment: SandboxVisit) -> SandboxVisit:
+    """Return the walk-in this appointment's call happens in, opening it the first time, as
+    VSee does; the appointment itself stays as it was (its status too)."""
+    walkin = appointment.started_walkins.order_by("pk").last()
+    if walkin is not None:
+        return walkin
+    now = clock.now()
+    return SandboxVisit.objects.create(
+        member=appointment.member,
+        provider=appointment.provider,
+        room=appointment.room,
+        intake=appointment.intake,
+        type=SandboxVisit.WALKIN,
+        status=SandboxVisit.PENDING,
+        start=now,
+        end=now + (appointment.end - appointment.start),
+        related_appointment=appointment,
+        created=now,
+        modified=now,
+    )
+
+
 @require_GET
 @xframe_options_sameorigin  # the portal may frame it, as a clinic frames VSee's own page
 def auth(request: HttpRequest) -> HttpResponse:
@@ -27,6 +49,8 @@ def auth(request: HttpRequest) -> HttpResponse:
     visit = None
     if user is not None and match:
         visit = SandboxVisit.objects.filter(pk=int(match.group(1)), member=user).first()
+        if visit is not None and visit.type == SandboxVisit.APPOINTMENT:
+            visit = start_appointment(visit)
     ctx = {
         "expired": user is None,
         "patient": user,

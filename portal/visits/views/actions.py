@@ -17,7 +17,7 @@ from portal.booking.timezones import clinic_time_zone, patient_time_zone
 from portal.clinic import audit
 from portal.http import PortalRequest
 from portal.patients.decorators import patient_required
-from portal.visits.access import own_visit_or_404
+from portal.visits.access import own_merged_visit_or_404, own_visit_or_404
 from portal.visits.history import row_for
 from portal.visits.rows import can_change, can_leave, has_summary
 from portal.vsee.errors import VSeeAuthExpired, VSeeError, VSeeRejected
@@ -84,11 +84,13 @@ def cancel(request: PortalRequest, visit_id: str) -> HttpResponse:
 @require_GET
 def summary(request: PortalRequest, visit_id: str) -> HttpResponse:
     """Send the patient to the PDF VSee made; the portal never fetches or keeps it."""
-    visit = own_visit_or_404(request, visit_id)
+    visit = own_merged_visit_or_404(request, visit_id)
     url = ""
     if has_summary(visit):
+        # A started appointment's summary is its walk-in's: that is where the call was.
+        carrier = visit.related_walkin_id if visit.type == 2 else None
         try:
-            url = PatientVSee(request.session).visit_summary_url(visit.id)
+            url = PatientVSee(request.session).visit_summary_url(carrier or visit.id)
         except VSeeRejected as exc:
             log.info("no visit summary: status=%s", exc.status)
     if not url:

@@ -14,9 +14,11 @@ from portal.booking.timezones import clinic_time_zone, patient_time_zone
 from portal.clinic.questions import IntakeQuestion
 from portal.http import PortalRequest
 from portal.patients.decorators import patient_required, sign_in_url
-from portal.visits.access import own_visit_or_404
+from portal.visits.access import own_merged_visit_or_404
 from portal.visits.history import build_history, row_for
 from portal.visits.notes import clean_note
+from portal.visits.related import merge_related, merged
+from portal.vsee.schemas import Visit
 from portal.vsee.service import PatientVSee, current_patient
 
 log = logging.getLogger(__name__)
@@ -41,23 +43,35 @@ def history(request: PortalRequest) -> HttpResponse:
         ctx = {"sign_in_url": sign_in_url("/visits/")}
         return render(request, "visits/guest.html", ctx)
     vsee = PatientVSee(request.session)
-    visits = vsee.visit_list()
-    current = vsee.visit_current()
+    listed = vsee.visit_list()
+    visits = merge_related(listed)
+    current = _as_known(vsee.visit_current(), listed)
     zone = patient_time_zone(request, clinic_time_zone())
     limit = _past_limit(request.GET.get("past"))
     ctx = {
         "history": build_history(visits, current, zone, int(time.time()), limit),
         "zone": zone,
         "next_past": limit + PAST_PAGE,
-        "unreadable": visits.skipped,
+        "unreadable": listed.skipped,
     }
     return render(request, "visits/history.html", ctx)
+
+
+def _as_known(current: Visit | None, listed: list[Visit]) -> Visit | None:
+    """The visit in progress as the patient knows it: a started appointment's walk-in is
+    that appointment."""
+    if current is None or not current.related_appointment_id:
+        return current
+    appointment = next(
+        (v for v in listed if v.id == str(current.related_appointment_id)), None
+    )
+    return merged(appointment, current) if appointment else current
 
 
 @patient_required
 @require_GET
 def detail(request: PortalRequest, visit_id: str) -> HttpResponse:
-    visit = own_visit_or_404(request, visit_id)
+    visit = own_merged_visit_or_404(request, visit_id)
     zone = patient_time_zone(request, clinic_time_zone())
     now = int(time.time())
     intake = visit.intake
