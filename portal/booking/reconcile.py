@@ -13,13 +13,16 @@ import logging
 
 from portal.booking.draft import Draft
 from portal.vsee.errors import VSeeAuthExpired, VSeeError, VSeeRejected
-from portal.vsee.schemas import Visit
+from portal.vsee.schemas import Visit, VisitType
 from portal.vsee.service import PatientVSee
 
 log = logging.getLogger(__name__)
 
-# VSee's visit types by visit option (reference: "Visit type").
-OPTION_TYPES = {"walkin": 1, "appointment": 2, "econsult": 3}
+OPTION_TYPES = {
+    "walkin": VisitType.WALKIN,
+    "appointment": VisitType.APPOINTMENT,
+    "econsult": VisitType.ECONSULT,
+}
 
 
 def answer_may_be_lost(exc: VSeeError) -> bool:

@@ -11,11 +11,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from portal.booking.draft import forget_vsee_ids
 from portal.clinic import audit
 from portal.http import PortalRequest
-from portal.vsee.schemas import SsoUser
+from portal.vsee.schemas import SsoUser, UserType
 from portal.vsee.service import remember_patient
 
-PATIENT = 200  # users/sso types (beyond-the-seed §2)
-GUEST = 600
+PATIENT = UserType.PATIENT
+GUEST = UserType.GUEST
 OWNER_KEY = "patients.owner"
 MEMBER_KEY = "patients.member"
 FIRST_NAME_KEY = "patients.first_name"

@@ -10,9 +10,9 @@ walk-in that carries them; `related_walkin_id` stays the walk-in's, for its summ
 
 from __future__ import annotations
 
-from portal.vsee.schemas import Visit
+from portal.vsee.schemas import Visit, VisitType
 
-APPOINTMENT, WALKIN = 2, 1
+APPOINTMENT, WALKIN = VisitType.APPOINTMENT, VisitType.WALKIN
 
 
 def merged(appointment: Visit, walkin: Visit) -> Visit:

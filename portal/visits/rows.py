@@ -6,18 +6,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portal.vsee.schemas import Visit
+from portal.vsee.schemas import CloseReason, Visit, VisitStatus, VisitType
 
-KINDS = {1: "Video visit", 2: "Appointment", 3: "E-consult"}
-STATUSES = {
-    10: "Waiting",
-    20: "Booked",
-    25: "In progress",
-    30: "Completed",
-    40: "Cancelled",
+KINDS = {
+    VisitType.WALKIN: "Video visit",
+    VisitType.APPOINTMENT: "Appointment",
+    VisitType.ECONSULT: "E-consult",
 }
-OPEN, LIVE, DONE, CANCELLED = 10, 25, 30, 40
-BOOKED = 20
+STATUSES = {
+    VisitStatus.PENDING: "Waiting",
+    VisitStatus.CONFIRMED: "Booked",
+    VisitStatus.IN_PROGRESS: "In progress",
+    VisitStatus.COMPLETED: "Completed",
+    VisitStatus.CANCELLED: "Cancelled",
+}
+OPEN, LIVE, DONE = VisitStatus.PENDING, VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED
+BOOKED, CANCELLED = VisitStatus.CONFIRMED, VisitStatus.CANCELLED
+WALKIN, APPOINTMENT, ECONSULT = (
+    VisitType.WALKIN,
+    VisitType.APPOINTMENT,
+    VisitType.ECONSULT,
+)
 # VSee lets a patient in about 15 minutes before an appointment (its help desk says so).
 JOIN_EARLY_SECONDS = 15 * 60
 
@@ -28,26 +37,28 @@ def kind_name(visit: Visit) -> str:
 
 # Why a walk-in was closed, in the patient's words (reference: POST /visits/close).
 WALKIN_CLOSED = {
-    "patient_exit_room": "Left the waiting room",
-    "max_waiting_time_reached": "Waiting time ran out",
+    CloseReason.PATIENT_EXIT_ROOM: "Left the waiting room",
+    CloseReason.MAX_WAITING_TIME_REACHED: "Waiting time ran out",
 }
 
 
 def status_name(visit: Visit) -> str:
     if visit.status is None:
         return "Status unknown"
-    if visit.type == 3 and visit.status == BOOKED:
+    if visit.type == ECONSULT and visit.status == BOOKED:
         return "Sent"  # a new e-consult is "confirmed" in VSee's words
-    if visit.type == 1 and visit.status == CANCELLED:
+    if visit.type == WALKIN and visit.status == CANCELLED:
         # A walk-in ends "cancelled" only by leaving the queue or waiting too long.
         reason = (visit.model_extra or {}).get("close_reason")
-        return WALKIN_CLOSED.get(str(reason), WALKIN_CLOSED["patient_exit_room"])
+        return WALKIN_CLOSED.get(
+            str(reason), WALKIN_CLOSED[CloseReason.PATIENT_EXIT_ROOM]
+        )
     return STATUSES.get(visit.status, f"Status {visit.status}")
 
 
 def is_upcoming(visit: Visit, now: int) -> bool:
     return (
-        visit.type == 2
+        visit.type == APPOINTMENT
         and visit.status in (OPEN, BOOKED)
         and bool(visit.start)
         and (visit.end or visit.start) > now
@@ -58,9 +69,13 @@ def can_join(visit: Visit, now: int, *, in_progress: bool = False) -> bool:
     """An appointment from shortly before its start until its end, or a visit under way."""
     if in_progress:
         return visit.status not in (DONE, CANCELLED)
-    if visit.type == 1:
+    if visit.type == WALKIN:
         return visit.status in (OPEN, LIVE)
-    if visit.type == 2 and visit.status in (OPEN, BOOKED, LIVE) and visit.start:
+    if (
+        visit.type == APPOINTMENT
+        and visit.status in (OPEN, BOOKED, LIVE)
+        and visit.start
+    ):
         return visit.start - JOIN_EARLY_SECONDS <= now <= (visit.end or visit.start)
     return False
 
@@ -72,7 +87,7 @@ def can_change(visit: Visit, now: int) -> bool:
 
 def can_leave(visit: Visit) -> bool:
     """A walk-in still in the queue: the patient may leave it."""
-    return visit.type == 1 and visit.status == OPEN
+    return visit.type == WALKIN and visit.status == OPEN
 
 
 def has_summary(visit: Visit) -> bool:

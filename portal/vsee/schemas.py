@@ -8,6 +8,7 @@ ids and timestamps arrive as strings or numbers, empty lists as "" or null, bool
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import IntEnum, StrEnum
 from typing import Annotated, Any
 
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field
@@ -97,6 +98,41 @@ LaxBool = Annotated[bool, BeforeValidator(_to_bool)]
 
 def _timestamp(value: int | None) -> datetime | None:
     return datetime.fromtimestamp(value, tz=UTC) if value else None
+
+
+class VisitType(IntEnum):
+    """A visit's `type` (reference: POST /intakes `type`; beyond-the-seed §8)."""
+
+    WALKIN = 1
+    APPOINTMENT = 2
+    ECONSULT = 3
+
+
+class VisitStatus(IntEnum):
+    """A visit's `status`, as reconstructed in beyond-the-seed §8."""
+
+    PENDING = 10
+    CONFIRMED = 20
+    IN_PROGRESS = 25
+    COMPLETED = 30
+    CANCELLED = 40
+
+
+class UserType(IntEnum):
+    """POST /users/sso `type` (beyond-the-seed §2)."""
+
+    PATIENT = 200
+    GUEST = 600
+
+
+class CloseReason(StrEnum):
+    """POST /visits/close `reason` (reference: POST /visits/close)."""
+
+    PATIENT_END_CALL = "patient_end_call"
+    PATIENT_EXIT_ROOM = "patient_exit_room"
+    CALL_ENDED = "call_ended"
+    PATIENT_CANCEL_APPOINTMENT = "patient_cancel_appointment"
+    MAX_WAITING_TIME_REACHED = "max_waiting_time_reached"
 
 
 class VSeeModel(BaseModel):

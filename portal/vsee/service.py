@@ -26,6 +26,7 @@ from portal.vsee.schemas import (
     Slot,
     SsoUser,
     UploadedFile,
+    UserType,
     Visit,
     VisitList,
 )
@@ -135,7 +136,7 @@ class PatientIdentity:
 
     @property
     def is_guest(self) -> bool:
-        return self.type == 600
+        return self.type == UserType.GUEST
 
 
 def remember_patient(

@@ -603,7 +603,8 @@ class TestVisitCreate:
         assert visit.provider.display_name == "Anton Provider"
         assert visit.room.code == "vclinicroom"
         assert visit.model_extra["meeting"]["conference_pin"] == 838759
-        assert visit.model_extra["related_walkin_id"] == "18407370"
+        assert visit.related_walkin_id == "18407370"
+        assert visit.related_walkin.status == 30  # the call it started is done
 
     def test_it_sends_no_member_id_for_a_patient(self, rsps, api):
         rsps.post(f"{BASE}/visits", json=load_fixture("visits_create__ok"))

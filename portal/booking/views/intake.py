@@ -16,12 +16,13 @@ from portal.clinic import audit
 from portal.http import PortalRequest
 from portal.patients.decorators import patient_required
 from portal.vsee.errors import VSeeAuthExpired, VSeeError
+from portal.vsee.schemas import VisitType
 from portal.vsee.service import PatientVSee
 
 log = logging.getLogger(__name__)
 
 # VSee's intake `type`: 1 walk-in, 2 scheduled (reference §POST /intakes); none for e-consult.
-INTAKE_TYPES = {"walkin": 1, "appointment": 2}
+INTAKE_TYPES = {"walkin": VisitType.WALKIN, "appointment": VisitType.APPOINTMENT}
 
 
 @patient_required

@@ -21,12 +21,13 @@ from portal.visits.access import own_merged_visit_or_404, own_visit_or_404
 from portal.visits.history import row_for
 from portal.visits.rows import can_change, can_leave, has_summary
 from portal.vsee.errors import VSeeAuthExpired, VSeeError, VSeeRejected
+from portal.vsee.schemas import CloseReason, VisitStatus, VisitType
 from portal.vsee.service import PatientVSee
 
 log = logging.getLogger(__name__)
 
-CANCEL_REASON = "patient_cancel_appointment"
-LEAVE_REASON = "patient_exit_room"
+CANCEL_REASON = CloseReason.PATIENT_CANCEL_APPOINTMENT
+LEAVE_REASON = CloseReason.PATIENT_EXIT_ROOM
 
 
 @patient_required
@@ -67,7 +68,7 @@ def cancel(request: PortalRequest, visit_id: str) -> HttpResponse:
         visit_kind="appointment",
     )
     if request.htmx:
-        cancelled = visit.model_copy(update={"status": 40})
+        cancelled = visit.model_copy(update={"status": VisitStatus.CANCELLED})
         return render(
             request,
             "visits/partials/row.html",
@@ -88,7 +89,9 @@ def summary(request: PortalRequest, visit_id: str) -> HttpResponse:
     url = ""
     if has_summary(visit):
         # A started appointment's summary is its walk-in's: that is where the call was.
-        carrier = visit.related_walkin_id if visit.type == 2 else None
+        carrier = (
+            visit.related_walkin_id if visit.type == VisitType.APPOINTMENT else None
+        )
         try:
             url = PatientVSee(request.session).visit_summary_url(carrier or visit.id)
         except VSeeRejected as exc:
