@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
 from pydantic import BaseModel, ValidationError
@@ -32,6 +32,7 @@ from portal.vsee.errors import (
 )
 
 log = logging.getLogger("portal.vsee")
+Model = TypeVar("Model", bound=BaseModel)
 
 # Retry policy (GET only; a retried POST could create a second visit).
 MAX_ATTEMPTS = 3
@@ -376,7 +377,7 @@ class Transport:
             request_id,
         )
 
-    def _parse(self, model: type[BaseModel], data: Any) -> Any:
+    def _parse(self, model: type[Model], data: Any) -> Model:
         try:
             return model.model_validate(data)
         except ValidationError as exc:
