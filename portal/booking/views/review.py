@@ -55,14 +55,7 @@ def review(request: PortalRequest, code: str, option: str) -> HttpResponse:
     if made:
         return _go_to_booked(request, draft, made)
     if not guest_may_open_a_visit(request):
-        audit.record(
-            audit.Action.VISIT_CREATED,
-            outcome=audit.Outcome.FAILURE,
-            member_id=member_id(request),
-            room_code=step.room.code,
-            visit_kind=option,
-            detail="rate_limited",
-        )
+        _not_created(request, step, "rate_limited")
         return slow_down_page(request, "visit")
     held = claim(draft.intake_id)
     if held is None:
@@ -119,18 +112,22 @@ def _not_made(request: PortalRequest, step: Step, exc: VSeeError) -> HttpRespons
     option = step.option.key
     if isinstance(exc, VSeeSlotTaken):
         log.info("slot taken before booking")
-        audit.record(
-            audit.Action.VISIT_CREATED,
-            outcome=audit.Outcome.FAILURE,
-            member_id=member_id(request),
-            room_code=step.room.code,
-            visit_kind=option,
-            detail="slot_taken",
-        )
+        _not_created(request, step, "slot_taken")
         return HttpResponseRedirect(f"{reverse('time', args=[step.room.code])}?taken=1")
     log.warning("visit creation failed: %s", exc)
     record_vsee_error(request, exc, room_code=step.room.code, option=option)
     return _render(request, step, vsee_down=True, status=503)
+
+
+def _not_created(request: PortalRequest, step: Step, why: str) -> None:
+    audit.record(
+        audit.Action.VISIT_CREATED,
+        outcome=audit.Outcome.FAILURE,
+        member_id=member_id(request),
+        room_code=step.room.code,
+        visit_kind=step.option.key,
+        detail=why,
+    )
 
 
 def _make_visit(request: PortalRequest, step: Step) -> Visit:

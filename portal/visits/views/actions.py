@@ -21,7 +21,7 @@ from portal.visits.access import own_merged_visit_or_404, own_visit_or_404
 from portal.visits.history import row_for
 from portal.visits.rows import can_change, can_leave, has_summary
 from portal.vsee.errors import VSeeAuthExpired, VSeeError, VSeeRejected
-from portal.vsee.schemas import CloseReason, VisitStatus, VisitType
+from portal.vsee.schemas import CloseReason, Visit, VisitStatus, VisitType
 from portal.vsee.service import PatientVSee
 
 log = logging.getLogger(__name__)
@@ -44,19 +44,7 @@ def cancel(request: PortalRequest, visit_id: str) -> HttpResponse:
     if request.method == "GET":
         template = "visits/partials/cancel_confirm.html" if request.htmx else None
         return render(request, template or "visits/cancel.html", ctx)
-    try:
-        PatientVSee(request.session).visit_close(visit.id, CANCEL_REASON)
-    except VSeeAuthExpired:
-        raise
-    except VSeeError as exc:
-        log.warning("cancel failed: %s", exc)
-        record_vsee_error(
-            request,
-            exc,
-            room_code=visit.room_code or "",
-            option="appointment",
-            visit_id=visit.id,
-        )
+    if not _closed(request, visit, CANCEL_REASON, option="appointment"):
         return render(
             request, "visits/cancel.html", {**ctx, "vsee_down": True}, status=503
         )
@@ -120,19 +108,7 @@ def leave(request: PortalRequest, visit_id: str) -> HttpResponse:
         return HttpResponseRedirect(reverse("visits:detail", args=[visit.id]))
     if request.method == "GET":
         return render(request, "visits/leave.html", {"visit": visit})
-    try:
-        PatientVSee(request.session).visit_close(visit.id, LEAVE_REASON)
-    except VSeeAuthExpired:
-        raise
-    except VSeeError as exc:
-        log.warning("leaving the waiting room failed: %s", exc)
-        record_vsee_error(
-            request,
-            exc,
-            room_code=visit.room_code or "",
-            option="walkin",
-            visit_id=visit.id,
-        )
+    if not _closed(request, visit, LEAVE_REASON, option="walkin"):
         ctx = {"visit": visit, "vsee_down": True}
         return render(request, "visits/leave.html", ctx, status=503)
     audit.record(
@@ -145,3 +121,22 @@ def leave(request: PortalRequest, visit_id: str) -> HttpResponse:
     )
     messages.success(request, "You've left the waiting room.")
     return HttpResponseRedirect(reverse("visits:history"))
+
+
+def _closed(request: PortalRequest, visit: Visit, reason: str, *, option: str) -> bool:
+    """Close the visit in VSee; False (logged and audited) when VSee could not."""
+    try:
+        PatientVSee(request.session).visit_close(visit.id, reason)
+    except VSeeAuthExpired:
+        raise
+    except VSeeError as exc:
+        log.warning("closing a visit (%s) failed: %s", reason, exc)
+        record_vsee_error(
+            request,
+            exc,
+            room_code=visit.room_code or "",
+            option=option,
+            visit_id=visit.id,
+        )
+        return False
+    return True
