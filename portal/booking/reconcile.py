@@ -52,3 +52,30 @@ def _made_from(visit: Visit, draft: Draft) -> bool:
         return False
     # An appointment's intake may also carry the walk-in VSee opens when it starts.
     return draft.option != "appointment" or visit.start in (None, draft.slot_start)
+
+
+def slot_gone(vsee: PatientVSee, draft: Draft) -> bool | None:
+    """Return whether the draft's time is no longer offered, asking VSee's availability
+    around it; None when VSee can't say.
+
+    A refused booking is "just taken" only if the time is gone: VSee's words for it are not
+    documented, and a refusal for another reason must not send the patient back to pick.
+    """
+    if draft.slot_start is None or draft.slot_end is None:
+        return None
+    try:
+        offered = vsee.availability(
+            room_code=draft.room_code,
+            intake_id=draft.intake_id,
+            consultation_id=draft.consultation_id or None,
+            start=draft.slot_start - 60,
+            end=draft.slot_end + 60,
+        )
+    except VSeeError as exc:
+        log.warning("could not check whether the time is still free: %s", exc)
+        return None
+    return not any(
+        (slot.start, slot.end) == (draft.slot_start, draft.slot_end)
+        and (not draft.provider_id or draft.provider_id in slot.provider_ids)
+        for slot in offered
+    )

@@ -8,6 +8,8 @@ from django.test import Client
 
 from portal.clinic.models import AuditEvent
 from portal.sandbox.models import SandboxVisit
+from portal.vsee.client import VSeeClient
+from portal.vsee.errors import VSeeSlotTaken
 from portal.vsee.service import PatientVSee
 from tests.booking.test_intake import ANSWERS
 
@@ -158,6 +160,43 @@ class TestAppointment:
         draft = patient_client.session["booking.draft"]
         assert draft["intake_id"] and draft["answers"]["reason_for_visit"]
         assert AuditEvent.objects.filter(detail="slot_taken").count() == 1
+
+    def test_a_refusal_in_any_words_is_just_taken_when_the_time_is_gone(
+        self, patient_client, new_visits, vsee, ben, settings
+    ):
+        start(patient_client, "appointment")
+        slot_start, slot_end = choose_a_slot(patient_client)
+        ben_intake = vsee.intake_create(
+            token=ben.token.token, room_code="demo-room", type=2
+        )
+        vsee.visit_create(
+            token=ben.token.token,
+            room_code="demo-room",
+            intake_id=ben_intake.id,
+            slot_start=slot_start,
+            slot_end=slot_end,
+        )
+        # VSee refuses with words that say nothing of slots.
+        settings.SANDBOX_FAULTS = [
+            {"endpoint": "visits.create", "error_rate": 1.0, "status": 409}
+        ]
+        r = patient_client.post("/rooms/demo-room/appointment/review/")
+        assert r["Location"] == "/rooms/demo-room/appointment/time/?taken=1"
+
+    def test_words_about_a_taken_slot_do_not_decide_while_the_time_is_free(
+        self, patient_client, new_visits, monkeypatch
+    ):
+        start(patient_client, "appointment")
+        choose_a_slot(patient_client)
+
+        def refuse(self, **fields):
+            raise VSeeSlotTaken("This slot is no longer available", status=400)
+
+        monkeypatch.setattr(VSeeClient, "visit_create", refuse)
+        r = patient_client.post("/rooms/demo-room/appointment/review/")
+        assert r.status_code == 503  # the refusal is shown, the draft kept
+        assert "Location" not in r
+        assert patient_client.session["booking.draft"]["slot_start"]
 
     def test_the_calendar_file_has_utc_times_a_stable_uid_and_no_phi(
         self, patient_client, new_visits

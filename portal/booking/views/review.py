@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from portal.booking.draft import Draft, last_booked, load_draft, save_draft
 from portal.booking.flow import Step, load_step, member_id, record_vsee_error
 from portal.booking.models import claim, in_flight, made_for
-from portal.booking.reconcile import answer_may_be_lost, made_from_draft
+from portal.booking.reconcile import answer_may_be_lost, made_from_draft, slot_gone
 from portal.booking.steps import progress
 from portal.booking.summary import describe_draft
 from portal.clinic import audit
@@ -22,7 +22,7 @@ from portal.http import PortalRequest
 from portal.patients.decorators import patient_required
 from portal.patients.guests import guest_may_open_a_visit
 from portal.patients.ratelimit import slow_down_page
-from portal.vsee.errors import VSeeAuthExpired, VSeeError, VSeeSlotTaken
+from portal.vsee.errors import VSeeAuthExpired, VSeeError, VSeeRejected, VSeeSlotTaken
 from portal.vsee.schemas import Visit
 from portal.vsee.service import PatientVSee
 
@@ -110,13 +110,22 @@ def _ask_vsee_what_was_made(vsee: PatientVSee, draft: Draft) -> str | None:
 def _not_made(request: PortalRequest, step: Step, exc: VSeeError) -> HttpResponse:
     """The time went to someone else: back to the picker. VSee failed: say so, keep all."""
     option = step.option.key
-    if isinstance(exc, VSeeSlotTaken):
+    if _slot_was_taken(request, step, exc):
         log.info("slot taken before booking")
         _not_created(request, step, "slot_taken")
         return HttpResponseRedirect(f"{reverse('time', args=[step.room.code])}?taken=1")
     log.warning("visit creation failed: %s", exc)
     record_vsee_error(request, exc, room_code=step.room.code, option=option)
     return _render(request, step, vsee_down=True, status=503)
+
+
+def _slot_was_taken(request: PortalRequest, step: Step, exc: VSeeError) -> bool:
+    """A refused appointment is "just taken" when VSee no longer offers its time; VSee's
+    words decide only when its availability can't be asked."""
+    if step.option.key != "appointment" or not isinstance(exc, VSeeRejected):
+        return False
+    gone = slot_gone(PatientVSee(request.session), step.draft)
+    return isinstance(exc, VSeeSlotTaken) if gone is None else gone
 
 
 def _not_created(request: PortalRequest, step: Step, why: str) -> None:
