@@ -62,6 +62,12 @@ def sent_json(call: responses.Call) -> dict:
     return json.loads(call.request.body)
 
 
+def sent_form(call: responses.Call) -> dict:
+    """The form fields a call sent (the reference's examples post forms)."""
+    assert call.request.headers["Content-Type"] == "application/x-www-form-urlencoded"
+    return dict(parse_qsl(call.request.body, keep_blank_values=True))
+
+
 def path_of(call: responses.Call) -> str:
     return urlsplit(call.request.url).path
 
@@ -179,7 +185,7 @@ class TestIntakeCreate:
             custom={"is_allergic": True, "smoker": False},
         )
 
-        body = sent_json(only_call(rsps))
+        body = sent_form(only_call(rsps))
         assert (body["custom_is_allergic"], body["custom_smoker"]) == ("true", "false")
 
     def test_it_sends_ada_answers_as_vsee_spells_them(self, rsps, api):
@@ -233,7 +239,7 @@ class TestIntakeCreate:
             token=ADA_TOKEN, room_code="k7p2q", custom={"age": 36, "notes": None}
         )
 
-        body = sent_json(only_call(rsps))
+        body = sent_form(only_call(rsps))
         assert body["custom_age"] == "36"
         assert body["custom_notes"] == ""
 
@@ -242,7 +248,7 @@ class TestIntakeCreate:
 
         intake = api.intake_create(token=ADA_TOKEN, room_code="k7p2q")
 
-        assert sent_json(only_call(rsps)) == {"room_code": "k7p2q"}
+        assert sent_form(only_call(rsps)) == {"room_code": "k7p2q"}
         assert intake.id == "56e8c536-566c-44b6-bbca-66f0ac1f0144"
         assert intake.attachments == []
 
@@ -267,7 +273,7 @@ class TestIntakeUpdate:
         assert call.request.method == "POST"
         assert path_of(call) == f"/api_v3/intakes/{ADA_INTAKE}"
         assert_patient_headers(call, ADA_TOKEN)
-        assert sent_json(call) == {
+        assert sent_form(call) == {
             "reason_for_visit": "Test intake functionalities 2",
             "location": "CA",
             "phone": "7123456789",
@@ -281,7 +287,7 @@ class TestIntakeUpdate:
 
         api.intake_update(token=ADA_TOKEN, id=ADA_INTAKE, attachments=[])
 
-        assert sent_json(only_call(rsps)) == {"attachments": []}
+        assert sent_form(only_call(rsps)) == {"attachments": ""}  # none
 
 
 class TestIntakeGet:
@@ -376,7 +382,7 @@ class TestVisitAddWalkin:
         assert path_of(call) == "/api_v3/visits/add_walkin"
         assert_patient_headers(call, ADA_TOKEN)
         # No provider_id for a walk-in unless one is asked for (seed: "Shouldn't pass this").
-        assert sent_json(call) == {
+        assert sent_form(call) == {
             "intake_id": "56e8c536-566c-44b6-bbca-66f0ac1f0144",
             "room_code": "k7p2q",
         }
@@ -403,7 +409,7 @@ class TestVisitAddWalkin:
             token=ADA_TOKEN, intake_id="i-1", room_code="k7p2q", provider_id="509"
         )
 
-        assert sent_json(only_call(rsps))["provider_id"] == "509"
+        assert sent_form(only_call(rsps))["provider_id"] == "509"
 
 
 class TestVisitAddEconsult:
@@ -584,12 +590,12 @@ class TestVisitCreate:
         assert call.request.method == "POST"
         assert path_of(call) == "/api_v3/visits"
         assert_patient_headers(call, ADA_TOKEN)
-        assert sent_json(call) == {
-            "type": 2,
+        assert sent_form(call) == {
+            "type": "2",
             "room_code": "vclinicroom",
             "intake_id": "615f2de7-8ab8-48d3-80d8-53f564457b11",
-            "slot_start": 1631628616,
-            "slot_end": 1631628916,
+            "slot_start": "1631628616",
+            "slot_end": "1631628916",
             "provider_id": "12456470",
         }
         assert visit.id == "18407167"
@@ -613,10 +619,10 @@ class TestVisitCreate:
             token=ADA_TOKEN, room_code="r", intake_id="i", slot_start=1, slot_end=2
         )
 
-        body = sent_json(only_call(rsps))
+        body = sent_form(only_call(rsps))
         assert "member_id" not in body
         assert "provider_id" not in body
-        assert body["type"] == 2
+        assert body["type"] == "2"
 
     @pytest.mark.parametrize(
         ("status", "message", "taken"),
@@ -740,7 +746,7 @@ class TestVisitUpdate:
         assert path_of(call) == "/api_v3/visits/666"
         assert query_of(call) == {"version": "2"}
         assert_patient_headers(call, ADA_TOKEN)
-        assert sent_json(call) == {"slot_start": 1631628616, "slot_end": 1631628916}
+        assert sent_form(call) == {"slot_start": "1631628616", "slot_end": "1631628916"}
 
     def test_it_removes_the_provider_with_0(self, rsps, api):
         payload = load_fixture("visits_update__ok")
@@ -749,7 +755,7 @@ class TestVisitUpdate:
 
         api.visit_update(token=ADA_TOKEN, id="666", provider_id="0")
 
-        assert sent_json(only_call(rsps)) == {"provider_id": "0"}
+        assert sent_form(only_call(rsps)) == {"provider_id": "0"}
 
 
 class TestVisitClose:
@@ -763,7 +769,7 @@ class TestVisitClose:
         call = only_call(rsps)
         assert path_of(call) == "/api_v3/visits/close"
         assert_patient_headers(call, ADA_TOKEN)
-        assert sent_json(call) == {"id": "1525", "reason": "patient_exit_room"}
+        assert sent_form(call) == {"id": "1525", "reason": "patient_exit_room"}
         assert closed == "1525"
 
     def test_it_returns_the_id_it_sent_when_vsee_echoes_none(self, rsps, api):
@@ -786,7 +792,7 @@ class TestVisitDelete:
         call = only_call(rsps)
         assert path_of(call) == "/api_v3/visits/delete"
         assert_patient_headers(call, ADA_TOKEN)
-        assert sent_json(call) == {"id": "5010007042332"}
+        assert sent_form(call) == {"id": "5010007042332"}
 
     def test_it_reports_a_refused_delete(self, rsps, api):
         rsps.post(f"{BASE}/visits/delete", json={"data": False})

@@ -40,6 +40,21 @@ def _seg(value: str) -> str:
     return quote(value, safe="")
 
 
+def as_form_or_json(body: Mapping[str, Any]) -> dict[str, Any]:
+    """Return `_request`'s body keyword: form fields for a flat body, as the reference's
+    examples send most POSTs; JSON when an object must travel nested (an intake's
+    consultation). A list of ids goes as VSee's comma-separated form (seed: POST /intakes
+    `attachments`), an empty one as "" (none)."""
+    if any(isinstance(value, Mapping) for value in body.values()):
+        return {"json_body": dict(body)}
+    return {
+        "data": {
+            key: ",".join(str(v) for v in value) if isinstance(value, list) else value
+            for key, value in body.items()
+        }
+    }
+
+
 def _compact(body: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in body.items() if v is not None}
 

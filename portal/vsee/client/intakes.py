@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Unpack
 
-from portal.vsee.client.bodies import IntakeFields, Upload, _intake_body, _seg
+from portal.vsee.client.bodies import (
+    IntakeFields,
+    Upload,
+    _intake_body,
+    _seg,
+    as_form_or_json,
+)
 from portal.vsee.client.transport import Transport
 from portal.vsee.schemas import Intake, UploadedFile
 
@@ -18,8 +24,13 @@ class IntakesAndFiles(Transport):
         """Create an intake and return it (id plus the echoed custom answers)."""
         # Reference: shared/vsee-api/intakes-and-visits-v3.txt §POST /intakes.
         body = _intake_body(room_code=room_code, **fields)
+        # The reference's example posts a form; a consultation object needs JSON.
         data = self._request(
-            "POST", "intakes", endpoint="intakes.create", token=token, json_body=body
+            "POST",
+            "intakes",
+            endpoint="intakes.create",
+            token=token,
+            **as_form_or_json(body),
         )
         return self._parse(Intake, data)
 
@@ -39,7 +50,7 @@ class IntakesAndFiles(Transport):
             f"intakes/{_seg(id)}",
             endpoint="intakes.update",
             token=token,
-            json_body=body,
+            **as_form_or_json(body),
         )
         return self._parse(Intake, data)
 

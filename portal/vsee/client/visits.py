@@ -33,7 +33,7 @@ class VisitsAndAvailability(Transport):
             "visits/add_walkin",
             endpoint="visits.add_walkin",
             token=token,
-            json_body=body,
+            data=body,  # a form, as the reference's example
         )
         return self._parse(Visit, data)
 
@@ -48,7 +48,7 @@ class VisitsAndAvailability(Transport):
             "visits/add_econsult",
             endpoint="visits.add_econsult",
             token=token,
-            json_body=body,
+            json_body=body,  # JSON, as the reference's example
         )
         return self._parse(Visit, data)
 
@@ -118,7 +118,7 @@ class VisitsAndAvailability(Transport):
         )
         with _slot_errors():
             data = self._request(
-                "POST", "visits", endpoint="visits.create", token=token, json_body=body
+                "POST", "visits", endpoint="visits.create", token=token, data=body
             )
         return self._parse(Visit, data)
 
@@ -170,7 +170,7 @@ class VisitsAndAvailability(Transport):
                 endpoint="visits.update",
                 token=token,
                 params={"version": 2},
-                json_body=body,
+                data=body,
             )
 
     def visit_close(self, *, token: str, id: str, reason: str) -> str:
@@ -181,7 +181,7 @@ class VisitsAndAvailability(Transport):
             "visits/close",
             endpoint="visits.close",
             token=token,
-            json_body={"id": id, "reason": reason},
+            data={"id": id, "reason": reason},
         )
         return str(data.get("id", id)) if isinstance(data, dict) else id
 
@@ -193,7 +193,7 @@ class VisitsAndAvailability(Transport):
             "visits/delete",
             endpoint="visits.delete",
             token=token,
-            json_body={"id": id},
+            data={"id": id},
         )
         return data is not False
 
