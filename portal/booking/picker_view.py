@@ -37,6 +37,7 @@ from portal.booking.timezones import (
     time_zone_names,
 )
 from portal.http import PortalRequest
+from portal.vsee.errors import VSeeError
 from portal.vsee.schemas import Consultation, Slot
 from portal.vsee.service import PatientVSee
 
@@ -94,6 +95,18 @@ class Picker:
         if slot is None:
             self.page.problem = NOT_OFFERED
         return slot
+
+    def still_offers(self, slot: Slot, provider_id: str = "") -> bool | None:
+        """Whether VSee still offers this time (asked again); None when it can't say."""
+        try:
+            offered = self.fetch(slot.start - 60, slot.end + 60)
+        except VSeeError:
+            return None
+        return any(
+            (s.start, s.end) == (slot.start, slot.end)
+            and (not provider_id or provider_id in s.provider_ids)
+            for s in offered
+        )
 
     def provider_for(self, slot: Slot) -> str:
         """The patient's choice, or the only provider free then; "" lets VSee pick."""

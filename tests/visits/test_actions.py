@@ -6,7 +6,7 @@ import pytest
 
 from portal.clinic.models import AuditEvent
 from portal.sandbox.models import SandboxVisit
-from portal.vsee.errors import VSeeSlotTaken
+from portal.vsee.errors import VSeeRejected, VSeeSlotTaken
 from portal.vsee.service import PatientVSee
 
 
@@ -119,6 +119,54 @@ class TestReschedule:
         assert AuditEvent.objects.filter(
             action="visit_rescheduled", outcome="failure", detail="slot_taken"
         ).exists()
+
+    def test_words_about_a_taken_slot_do_not_decide_while_the_time_is_free(
+        self, ada_client, book, monkeypatch
+    ):
+        visit = book(0)
+        page = ada_client.get(f"/visits/{visit.id}/reschedule/").content.decode()
+        slots = re.findall(r'name="slot" value="(\d+-\d+)"', page)
+        wanted = next(s for s in slots if not s.startswith(str(visit.start)))
+
+        def refuse(self, visit_id, **fields):
+            raise VSeeSlotTaken("This slot is no longer available", status=400)
+
+        monkeypatch.setattr(PatientVSee, "visit_update", refuse)
+        r = ada_client.post(f"/visits/{visit.id}/reschedule/", {"slot": wanted})
+        assert r.status_code == 503 and "Location" not in r  # the refusal is shown
+        assert not AuditEvent.objects.filter(detail="slot_taken").exists()
+
+    def test_a_refusal_in_other_words_is_just_taken_when_the_time_is_gone(
+        self, ada_client, book, vsee, ben, monkeypatch
+    ):
+        visit = book(0)
+        page = ada_client.get(f"/visits/{visit.id}/reschedule/").content.decode()
+        slots = re.findall(r'name="slot" value="(\d+-\d+)"', page)
+        wanted = next(s for s in slots if not s.startswith(str(visit.start)))
+        start, end = (int(x) for x in wanted.split("-"))
+
+        def ben_first_then_a_wordless_refusal(self, visit_id, **fields):
+            while True:  # Ben takes every provider at that time
+                intake = vsee.intake_create(
+                    token=ben.token.token, room_code="demo-room", type=2
+                )
+                try:
+                    vsee.visit_create(
+                        token=ben.token.token,
+                        room_code="demo-room",
+                        intake_id=intake.id,
+                        slot_start=start,
+                        slot_end=end,
+                    )
+                except VSeeSlotTaken:
+                    break
+            raise VSeeRejected("Conflict", status=409)
+
+        monkeypatch.setattr(
+            PatientVSee, "visit_update", ben_first_then_a_wordless_refusal
+        )
+        r = ada_client.post(f"/visits/{visit.id}/reschedule/", {"slot": wanted})
+        assert r["Location"] == f"/visits/{visit.id}/reschedule/?taken=1"
 
 
 class TestSummary:

@@ -20,7 +20,12 @@ from portal.http import PortalRequest
 from portal.patients.decorators import patient_required
 from portal.visits.access import own_visit_or_404
 from portal.visits.rows import can_change
-from portal.vsee.errors import VSeeAuthExpired, VSeeError, VSeeSlotTaken
+from portal.vsee.errors import (
+    VSeeAuthExpired,
+    VSeeError,
+    VSeeRejected,
+    VSeeSlotTaken,
+)
 from portal.vsee.schemas import Visit
 from portal.vsee.service import PatientVSee, get_room
 
@@ -72,20 +77,27 @@ def _move(request: PortalRequest, visit: Visit, picker: Picker) -> HttpResponse:
     slot = picker.chosen_slot(request)
     if slot is None:
         return _render(request, visit, picker.page, status=400)
+    provider_id = picker.provider_for(slot)
     try:
         PatientVSee(request.session).visit_update(
             visit.id,
             slot_start=slot.start,
             slot_end=slot.end,
-            provider_id=picker.provider_for(slot) or None,
+            provider_id=provider_id or None,
         )
-    except VSeeSlotTaken:
-        request.session[TAKEN_KEY] = slot.start
-        _audit(request, visit, outcome=audit.Outcome.FAILURE, detail="slot_taken")
-        url = reverse("visits:reschedule", args=[visit.id])
-        return HttpResponseRedirect(f"{url}?taken=1")
     except VSeeAuthExpired:
         raise
+    except VSeeRejected as exc:
+        # "Just taken" when the time is gone from VSee's availability, whatever its words
+        # (they decide only when availability can't be asked).
+        offered = picker.still_offers(slot, provider_id)
+        if offered is False or (offered is None and isinstance(exc, VSeeSlotTaken)):
+            request.session[TAKEN_KEY] = slot.start
+            _audit(request, visit, outcome=audit.Outcome.FAILURE, detail="slot_taken")
+            url = reverse("visits:reschedule", args=[visit.id])
+            return HttpResponseRedirect(f"{url}?taken=1")
+        picker.page.error = exc
+        return _render(request, visit, picker.page)
     except VSeeError as exc:
         picker.page.error = exc
         return _render(request, visit, picker.page)
