@@ -1,4 +1,5 @@
-"""Session handling that keeps the patient's notebook intact.
+"""The portal's own middleware: the session kept intact, the privacy headers, and the
+time budget of a page's VSee calls.
 
 - A request that changed nothing writes nothing (portal/sessions.py): it only pushes the
   idle expiry, and the cookie's, forward once a minute. So a slow page that changed
