@@ -11,6 +11,7 @@ from django.core.cache import cache
 from portal.clinic.demo import load_demo_configuration
 from portal.sandbox.seed import seed_demo
 from portal.vsee.client import VSeeClient, shared_session
+from portal.vsee.errors import VSeeSlotTaken
 from portal.vsee.schemas import SsoUser
 from portal.vsee.service import get_client
 
@@ -75,6 +76,28 @@ def ada(vsee) -> SsoUser:
 def ben(vsee) -> SsoUser:
     """Ben: a second patient, for checks across patients."""
     return vsee.user_sso(type=200, **BEN)
+
+
+def book_every_provider(
+    vsee: VSeeClient, patient: SsoUser, start: int, end: int
+) -> int:
+    """Book `patient` at that time with every provider free then; return how many."""
+    made = 0
+    while True:
+        intake = vsee.intake_create(
+            token=patient.token.token, room_code="demo-room", type=2
+        )
+        try:
+            vsee.visit_create(
+                token=patient.token.token,
+                room_code="demo-room",
+                intake_id=intake.id,
+                slot_start=start,
+                slot_end=end,
+            )
+        except VSeeSlotTaken:
+            return made
+        made += 1
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from portal.booking.picker import (
     PickerPage,
     PickerParams,
     consultation_choices,
+    is_that_time,
     load_page,
     parse_slot_value,
     provider_choices,
@@ -102,11 +103,7 @@ class Picker:
             offered = self.fetch(slot.start - 60, slot.end + 60)
         except VSeeError:
             return None
-        return any(
-            (s.start, s.end) == (slot.start, slot.end)
-            and (not provider_id or provider_id in s.provider_ids)
-            for s in offered
-        )
+        return any(is_that_time(s, slot.start, slot.end, provider_id) for s in offered)
 
     def provider_for(self, slot: Slot) -> str:
         """The patient's choice, or the only provider free then; "" lets VSee pick."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from portal.booking.draft import Draft
+from portal.booking.picker import is_that_time, vsee_fetch
 from portal.vsee.errors import VSeeAuthExpired, VSeeError, VSeeRejected
 from portal.vsee.schemas import Visit, VisitType
 from portal.vsee.service import PatientVSee
@@ -63,19 +64,16 @@ def slot_gone(vsee: PatientVSee, draft: Draft) -> bool | None:
     """
     if draft.slot_start is None or draft.slot_end is None:
         return None
+    fetch = vsee_fetch(
+        vsee,
+        room_code=draft.room_code,
+        intake_id=draft.intake_id,
+        consultation_id=draft.consultation_id,
+    )
+    start, end = draft.slot_start, draft.slot_end
     try:
-        offered = vsee.availability(
-            room_code=draft.room_code,
-            intake_id=draft.intake_id,
-            consultation_id=draft.consultation_id or None,
-            start=draft.slot_start - 60,
-            end=draft.slot_end + 60,
-        )
+        offered = fetch(start - 60, end + 60)
     except VSeeError as exc:
         log.warning("could not check whether the time is still free: %s", exc)
         return None
-    return not any(
-        (slot.start, slot.end) == (draft.slot_start, draft.slot_end)
-        and (not draft.provider_id or draft.provider_id in slot.provider_ids)
-        for slot in offered
-    )
+    return not any(is_that_time(s, start, end, draft.provider_id) for s in offered)

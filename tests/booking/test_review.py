@@ -12,6 +12,7 @@ from portal.vsee.client import VSeeClient
 from portal.vsee.errors import VSeeSlotTaken
 from portal.vsee.service import PatientVSee
 from tests.booking.test_intake import ANSWERS
+from tests.conftest import book_every_provider
 
 
 @pytest.fixture
@@ -143,16 +144,7 @@ class TestAppointment:
         start(patient_client, "appointment")
         slot_start, slot_end = choose_a_slot(patient_client)
         # Ben books the same time first.
-        ben_intake = vsee.intake_create(
-            token=ben.token.token, room_code="demo-room", type=2
-        )
-        vsee.visit_create(
-            token=ben.token.token,
-            room_code="demo-room",
-            intake_id=ben_intake.id,
-            slot_start=slot_start,
-            slot_end=slot_end,
-        )
+        book_every_provider(vsee, ben, slot_start, slot_end)
         before = len(new_visits())
         r = patient_client.post("/rooms/demo-room/appointment/review/")
         assert r["Location"] == "/rooms/demo-room/appointment/time/?taken=1"
@@ -166,16 +158,7 @@ class TestAppointment:
     ):
         start(patient_client, "appointment")
         slot_start, slot_end = choose_a_slot(patient_client)
-        ben_intake = vsee.intake_create(
-            token=ben.token.token, room_code="demo-room", type=2
-        )
-        vsee.visit_create(
-            token=ben.token.token,
-            room_code="demo-room",
-            intake_id=ben_intake.id,
-            slot_start=slot_start,
-            slot_end=slot_end,
-        )
+        book_every_provider(vsee, ben, slot_start, slot_end)
         # VSee refuses with words that say nothing of slots.
         settings.SANDBOX_FAULTS = [
             {"endpoint": "visits.create", "error_rate": 1.0, "status": 409}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from portal.sandbox.models import SandboxVisit
-from portal.vsee.errors import VSeeSlotTaken
+from tests.conftest import book_every_provider
 from tests.e2e.conftest import assert_accessible, fill_intake, sign_in_by_email
 
 pytestmark = pytest.mark.browser
@@ -123,20 +123,7 @@ class TestAppointment:
         page.goto(live_server.url + "/rooms/demo-room/appointment/review/")
 
         # Someone else takes that time (every provider) before the patient books it.
-        while True:
-            intake = vsee.intake_create(
-                token=ben.token.token, room_code="demo-room", type=2
-            )
-            try:
-                vsee.visit_create(
-                    token=ben.token.token,
-                    room_code="demo-room",
-                    intake_id=intake.id,
-                    slot_start=start,
-                    slot_end=end,
-                )
-            except VSeeSlotTaken:
-                break
+        book_every_provider(vsee, ben, start, end)
         ours_before = len(
             [v for v in new_visits() if v.member.email == "ada@example.com"]
         )

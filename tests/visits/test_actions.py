@@ -8,6 +8,7 @@ from portal.clinic.models import AuditEvent
 from portal.sandbox.models import SandboxVisit
 from portal.vsee.errors import VSeeRejected, VSeeSlotTaken
 from portal.vsee.service import PatientVSee
+from tests.conftest import book_every_provider
 
 
 class TestCancel:
@@ -92,20 +93,7 @@ class TestReschedule:
 
         def ben_gets_there_first(self, visit_id, **fields):
             # Between the picker's last look and the update, Ben takes every provider.
-            while True:
-                intake = vsee.intake_create(
-                    token=ben.token.token, room_code="demo-room", type=2
-                )
-                try:
-                    vsee.visit_create(
-                        token=ben.token.token,
-                        room_code="demo-room",
-                        intake_id=intake.id,
-                        slot_start=start,
-                        slot_end=end,
-                    )
-                except VSeeSlotTaken:
-                    break
+            book_every_provider(vsee, ben, start, end)
             return real_update(self, visit_id, **fields)
 
         monkeypatch.setattr(PatientVSee, "visit_update", ben_gets_there_first)
@@ -146,20 +134,7 @@ class TestReschedule:
         start, end = (int(x) for x in wanted.split("-"))
 
         def ben_first_then_a_wordless_refusal(self, visit_id, **fields):
-            while True:  # Ben takes every provider at that time
-                intake = vsee.intake_create(
-                    token=ben.token.token, room_code="demo-room", type=2
-                )
-                try:
-                    vsee.visit_create(
-                        token=ben.token.token,
-                        room_code="demo-room",
-                        intake_id=intake.id,
-                        slot_start=start,
-                        slot_end=end,
-                    )
-                except VSeeSlotTaken:
-                    break
+            book_every_provider(vsee, ben, start, end)
             raise VSeeRejected("Conflict", status=409)
 
         monkeypatch.setattr(

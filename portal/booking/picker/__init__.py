@@ -30,6 +30,7 @@ from portal.booking.picker.choices import (
 from portal.booking.picker.page import (
     PickerPage,
     PickerParams,
+    is_that_time,
     load_page,
     log,
     provider_names,
@@ -91,6 +92,7 @@ __all__ = [
     "read_params",
     "time_label",
     "today_in",
+    "is_that_time",
     "vsee_fetch",
     "week_containing",
     "week_from_param",

@@ -38,6 +38,15 @@ from portal.vsee.service import PatientVSee, get_room_providers
 log = logging.getLogger("portal.booking.picker")
 
 
+def is_that_time(
+    slot: Slot | TimeSlot, start: int, end: int, provider_id: str = ""
+) -> bool:
+    """Whether a slot is exactly [start, end] (with that provider, if one is asked)."""
+    return (slot.start, slot.end) == (start, end) and (
+        not provider_id or provider_id in slot.provider_ids
+    )
+
+
 def vsee_fetch(
     vsee: PatientVSee,
     *,
@@ -164,9 +173,7 @@ class PickerPage:
         """Return the shown slot at exactly [start, end] (with that provider, if one is asked)."""
         for day in self.days:
             for slot in day.slots:
-                if (slot.start, slot.end) == (start, end) and (
-                    not provider_id or provider_id in slot.provider_ids
-                ):
+                if is_that_time(slot, start, end, provider_id):
                     return slot
         return None
 
