@@ -7,9 +7,8 @@ up past what a patient, or a proxy's 30 s limit, will wait. The budget is set pe
 sees its own.
 
 Calls in flight are capped per process: a worker whose every thread waits on a hanging
-VSee cannot answer /healthz or any page that needs no VSee. Past the cap a call waits a
-moment for a place (IN_FLIGHT_WAIT_SECONDS), then fails, and its page says "try again"
-instead of queueing behind the others.
+VSee cannot answer /healthz or any page that needs no VSee. Past the cap a call fails at
+once, and its page says "try again" instead of queueing behind the others.
 """
 
 from __future__ import annotations
@@ -46,18 +45,14 @@ def page_budget(seconds: float) -> AbstractContextManager[None]:
 
 
 class InFlight:
-    """A cap on concurrent calls that waits only briefly, then refuses."""
+    """A cap on concurrent calls that refuses instead of queueing."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self._slots = threading.BoundedSemaphore(limit)
 
-    def try_enter(self, wait: float = 0.0) -> bool:
-        """Take a place, waiting up to `wait` seconds for one (a burst on a cold cache
-        gets through; a queue behind a hanging VSee does not build up)."""
-        if wait <= 0:
-            return self._slots.acquire(blocking=False)
-        return self._slots.acquire(timeout=wait)
+    def try_enter(self) -> bool:
+        return self._slots.acquire(blocking=False)
 
     def leave(self) -> None:
         self._slots.release()

@@ -42,8 +42,6 @@ RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MAX_BODY_BYTES = 5 * 1024 * 1024
 # Less time than this left on the page's budget: fail at once rather than start a call.
 MIN_CALL_SECONDS = 0.1
-# Past the cap on calls waiting at once, a call waits this long for a place, then fails.
-IN_FLIGHT_WAIT_SECONDS = 1.0
 USER_AGENT = "vsee-patient-portal/0.1"
 
 
@@ -213,8 +211,7 @@ class Transport:
             raise VSeeUnavailable(
                 "VSee is failing: calls are paused for a moment", request_id=request_id
             )
-        wait = min(IN_FLIGHT_WAIT_SECONDS, deadline_at - call_started)
-        if self.in_flight and not self.in_flight.try_enter(wait):
+        if self.in_flight and not self.in_flight.try_enter():
             self._log(endpoint, method, "too-many-waiting", call_started, request_id)
             raise VSeeUnavailable(
                 "Too many calls to VSee waiting", request_id=request_id
