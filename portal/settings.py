@@ -39,12 +39,19 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "portal.vsee",
-    "portal.sandbox",
     "portal.clinic",
     "portal.booking",
     "portal.patients",
     "portal.visits",
 ]
+
+# The sandbox (the top-level `sandbox` app, not part of the installed package) is a
+# stand-in VSee API served by this same app. It is what a local run talks to when no VSee
+# credentials are set; with DEBUG off it stays off unless VSEE_SANDBOX_ENABLED=True says
+# otherwise. Off, it is not installed at all: no tables, routes or admin pages.
+VSEE_SANDBOX_ENABLED = envbool("VSEE_SANDBOX_ENABLED", "True" if DEBUG else "False")
+if VSEE_SANDBOX_ENABLED:
+    INSTALLED_APPS.append("sandbox")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -196,10 +203,6 @@ STORAGES = {
 }
 
 # --- VSee -----------------------------------------------------------------------------
-# The sandbox (portal/sandbox) is a stand-in VSee API served by this same app. It is what a
-# local run talks to when no VSee credentials are set; with DEBUG off it stays off unless
-# VSEE_SANDBOX_ENABLED=True says otherwise.
-VSEE_SANDBOX_ENABLED = envbool("VSEE_SANDBOX_ENABLED", "True" if DEBUG else "False")
 # What the sandbox itself accepts (the VSEE_* defaults below point at it).
 SANDBOX_ACCOUNT_CODE = env("SANDBOX_ACCOUNT_CODE", "demo-clinic")
 SANDBOX_API_KEY = env("SANDBOX_API_KEY", "sandbox-key")
@@ -207,6 +210,11 @@ SANDBOX_API_SECRET = env("SANDBOX_API_SECRET", "sandbox-secret")
 SANDBOX_TOKEN_HOURS = envint("SANDBOX_TOKEN_HOURS", "24")
 # How long a forced timeout keeps the request hanging before it answers.
 SANDBOX_HANG_SECONDS = envfloat("SANDBOX_HANG_SECONDS", "30")
+# Which of the reference's two GET /availability shapes the sandbox sends: "slots"
+# ({slots, slot_data}) or "list" (the one it says VSee "will change soon to").
+SANDBOX_AVAILABILITY_SHAPE = env("SANDBOX_AVAILABILITY_SHAPE", "slots")
+if SANDBOX_AVAILABILITY_SHAPE not in ("slots", "list"):
+    raise ImproperlyConfigured('SANDBOX_AVAILABILITY_SHAPE must be "slots" or "list"')
 PORT = envint("PORT", "8000")
 _SANDBOX_BASE_URL = f"http://127.0.0.1:{PORT}/sandbox/api_v3"
 
@@ -334,7 +342,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "portal@localhost")
 # Messages can carry a freshly generated secret: keep them server-side, not in a cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
-# Fault injection for the sandbox, as a list of rules like the admin's (see portal/sandbox/faults.py).
+# Fault injection for the sandbox, as a list of rules like the admin's (see sandbox/faults.py).
 # Example: [{"endpoint": "visits.create", "error_rate": 1.0, "status": 503}]
 SANDBOX_FAULTS: list[dict] = []
 

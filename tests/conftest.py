@@ -8,12 +8,12 @@ import hypothesis  # noqa: F401 - loaded up front, not by its plugin at the end
 import pytest
 from django.core.cache import cache
 
-from portal.clinic.demo import load_demo_configuration
-from portal.sandbox.seed import seed_demo
 from portal.vsee.client import VSeeClient, shared_session
 from portal.vsee.errors import VSeeSlotTaken
 from portal.vsee.schemas import SsoUser
 from portal.vsee.service import get_client
+from sandbox.demo import load_demo_configuration
+from sandbox.seed import seed_demo
 
 ADA = {
     "first_name": "Ada",

@@ -87,3 +87,65 @@ class TestSettingsFromTheEnvironment:
         assert (
             _run(code, SESSION_IDLE_MINUTES="5").stdout.strip() == "300 portal.sessions"
         )
+
+
+PRODUCTION = {
+    "DEBUG": "False",
+    "SECRET_KEY": "x" * 50,
+    "PATIENT_CODE_KEY": "p" * 40,
+    "ALLOWED_HOSTS": "portal.example.org",
+    "VSEE_API_BASE_URL": "https://api-acme.vsee.me/api_v3",
+    "VSEE_ACCOUNT_CODE": "acme",
+    "VSEE_API_KEY": "k",
+    "VSEE_API_SECRET": "s",
+    "VSEE_CLINIC_URL": "https://acme.vsee.me/",
+}
+
+NO_SANDBOX_PROBE = """
+import django
+django.setup()
+from django.apps import apps
+from django.contrib import admin
+from django.urls import Resolver404, resolve
+try:
+    resolve("/sandbox/api_v3/users/sso")
+    routed = True
+except Resolver404:
+    routed = False
+registered = sorted({m._meta.app_label for m in admin.site._registry})
+print(apps.is_installed("sandbox"), routed, "sandbox" in registered)
+"""
+
+
+class TestAProductionDeploymentHasNoSandbox:
+    """The stand-in VSee is for the local run and the tests: a clinic's portal never has it."""
+
+    def test_it_is_neither_installed_nor_routed_nor_in_admin(self):
+        result = _run(NO_SANDBOX_PROBE, **PRODUCTION)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "False False False"
+
+    def test_its_migrations_and_tables_are_absent(self, tmp_path):
+        env = {**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+        migrated = _run("", argv=["manage.py", "migrate", "--no-input"], **env)
+        assert migrated.returncode == 0, migrated.stderr
+        listed = _run("", argv=["manage.py", "showmigrations"], **env)
+        assert listed.returncode == 0, listed.stderr
+        assert "patients" in listed.stdout  # the listing itself worked
+        assert "sandbox" not in listed.stdout
+        tables = _run(
+            "import django; django.setup(); from django.db import connection;"
+            " print(' '.join(connection.introspection.table_names()))",
+            **env,
+        ).stdout.split()
+        assert "django_session" in tables
+        assert not [t for t in tables if t.startswith("sandbox")]
+
+    def test_the_demo_command_is_not_there_either(self):
+        result = _run("", argv=["manage.py", "demo"], **PRODUCTION)
+        assert result.returncode != 0
+        assert "Unknown command: 'demo'" in result.stderr
+
+    def test_the_local_run_has_it(self):
+        result = _run(NO_SANDBOX_PROBE)
+        assert result.stdout.strip() == "True True True"

@@ -26,7 +26,7 @@ from portal.booking.uploads import (
 )
 from portal.clinic.models import AuditEvent
 from portal.clinic.rooms import FieldMode, Room
-from portal.sandbox.models import SandboxFile, SandboxIntake
+from sandbox.models import SandboxFile, SandboxIntake
 from tests.booking import samples
 from tests.booking.test_intake import ANSWERS
 from tests.booking.test_intake import URL as INTAKE_URL

@@ -7,7 +7,7 @@ import pytest
 from portal.clinic.models import AuditEvent
 from portal.clinic.questions import IntakeQuestion, QuestionKind
 from portal.clinic.rooms import FieldMode, Room
-from portal.sandbox.models import SandboxIntake, SandboxRoom
+from sandbox.models import SandboxIntake, SandboxRoom
 
 URL = "/rooms/demo-room/walkin/"
 ANSWERS = {

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from portal.clinic.rooms import Room
-from portal.sandbox.models import SandboxRoom
+from sandbox.models import SandboxRoom
 
 
 def _second_room(code: str = "derm-room", name: str = "Dermatology") -> Room:

@@ -7,10 +7,10 @@ import pytest
 from django.test import Client
 
 from portal.clinic.models import AuditEvent
-from portal.sandbox.models import SandboxVisit
 from portal.vsee.client import VSeeClient
 from portal.vsee.errors import VSeeSlotTaken
 from portal.vsee.service import PatientVSee
+from sandbox.models import SandboxVisit
 from tests.booking.test_intake import ANSWERS
 from tests.conftest import book_every_provider
 
@@ -112,7 +112,11 @@ class TestEConsult:
 
 
 class TestAppointment:
-    def test_it_books_the_chosen_slot(self, patient_client, new_visits):
+    @pytest.mark.parametrize("shape", ["slots", "list"])
+    def test_it_books_the_chosen_slot(
+        self, patient_client, new_visits, settings, shape
+    ):
+        settings.SANDBOX_AVAILABILITY_SHAPE = shape  # either of the reference's shapes
         start(patient_client, "appointment")
         slot_start, slot_end = choose_a_slot(patient_client)
         page = patient_client.get(

@@ -13,8 +13,8 @@ from django.utils import timezone
 from portal.booking.draft import load_draft, save_draft
 from portal.clinic.models import AuditEvent
 from portal.clinic.rooms import Room
-from portal.sandbox.models import SandboxAvailability, SandboxConsultation
 from portal.vsee.client import VSeeClient
+from sandbox.models import SandboxAvailability, SandboxConsultation
 from tests.booking.test_intake import ANSWERS
 
 URL = "/rooms/demo-room/appointment/time/"
@@ -351,9 +351,11 @@ class TestProviders:
 
 
 class TestChoosingATime:
+    @pytest.mark.parametrize("shape", ["slots", "list"])
     def test_the_slot_is_kept_in_the_draft_and_the_review_is_next(
-        self, booking, quick, calls
+        self, booking, quick, calls, settings, shape
     ):
+        settings.SANDBOX_AVAILABILITY_SHAPE = shape  # either of the reference's shapes
         r = booking.get(URL, {"consultation": quick})
         slot = next(s for d in r.context["picker"].days for s in d.slots)
         r = booking.post(URL, {"consultation": quick, "slot": slot.value})

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from portal.clinic.questions import IntakeQuestion
 from portal.clinic.rooms import Room
-from portal.sandbox.models import SandboxRoom
+from sandbox.models import SandboxRoom
 
 
 def sign_in(client, password: str) -> bool:

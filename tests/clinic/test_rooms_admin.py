@@ -5,7 +5,7 @@ import pytest
 import portal.clinic.admin.rooms as room_admin
 from portal.clinic.questions import IntakeQuestion
 from portal.clinic.rooms import DEFAULT_ATTACHMENT_KINDS, Room
-from portal.sandbox.models import SandboxConsultation, SandboxRoom
+from sandbox.models import SandboxConsultation, SandboxRoom
 
 ROOMS = "/admin/clinic/room/"
 QUESTIONS = "/admin/clinic/intakequestion/"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from portal.clinic.rooms import FieldMode, Room
-from portal.sandbox.models import SandboxFile, SandboxIntake
+from sandbox.models import SandboxFile, SandboxIntake
 from tests.booking.test_files import ELF, png_bytes
 from tests.e2e.conftest import DESKTOP, assert_accessible, fill_intake, sign_in_by_email
 

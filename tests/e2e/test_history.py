@@ -5,9 +5,9 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from portal.clinic.demo import link_demo_patients
 from portal.patients.identity import patient_code
-from portal.sandbox.models import SandboxVisit
+from sandbox.demo import link_demo_patients
+from sandbox.models import SandboxVisit
 from tests.conftest import ADA
 from tests.e2e.conftest import assert_accessible, sign_in_by_email
 

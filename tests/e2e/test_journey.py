@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.sandbox.models import SandboxVisit
+from sandbox.models import SandboxVisit
 from tests.conftest import book_every_provider
 from tests.e2e.conftest import assert_accessible, fill_intake, sign_in_by_email
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from portal.clinic.rooms import Room
-from portal.sandbox.models import SandboxRoom
+from sandbox.models import SandboxRoom
 from tests.e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.browser

@@ -6,8 +6,8 @@ import pytest
 
 from portal.clinic.models import AuditEvent
 from portal.patients.identity import patient_code
-from portal.sandbox.models import SandboxUser
 from portal.vsee.service import PATIENT_KEY, current_patient
+from sandbox.models import SandboxUser
 from tests.patients.conftest import DETAILS, code_from
 
 

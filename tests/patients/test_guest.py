@@ -4,8 +4,8 @@ import pytest
 
 from portal.clinic.models import AuditEvent
 from portal.clinic.rooms import Room
-from portal.sandbox.models import SandboxUser, SandboxVisit
 from portal.vsee.service import current_patient
+from sandbox.models import SandboxUser, SandboxVisit
 from tests.booking.test_intake import ANSWERS
 
 GUEST = {"first_name": "Grace", "last_name": "Hopper", "dob": "1906-12-09"}

@@ -25,8 +25,8 @@ from portal.clinic.embedding import EmbeddingSettings
 from portal.clinic.models import AuditEvent, HandoffSecret
 from portal.patients.handoff import HandoffError, verify_handoff
 from portal.patients.models import UsedHandoffNonce
-from portal.sandbox.models import SandboxUser
 from portal.vsee.service import current_patient
+from sandbox.models import SandboxUser
 
 DOC = Path(__file__).resolve().parents[2] / "README.md"
 URL = "/sign-in/handoff/"

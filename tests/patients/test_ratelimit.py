@@ -9,7 +9,7 @@ from django.core.cache import caches
 from portal.clinic.models import AuditEvent
 from portal.patients import ratelimit
 from portal.patients.models import RateCounter
-from portal.sandbox.models import SandboxUser, SandboxVisit
+from sandbox.models import SandboxUser, SandboxVisit
 from tests.booking.test_intake import ANSWERS
 from tests.patients.test_guest import GUEST, WALKIN
 from tests.patients.test_handoff import URL as HANDOFF

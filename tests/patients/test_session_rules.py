@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from portal.sandbox.models import SandboxToken
 from portal.vsee.service import current_patient
+from sandbox.models import SandboxToken
 from tests.booking.test_intake import ANSWERS
 from tests.conftest import ADA, BEN
 

@@ -18,8 +18,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import Client
 
-from portal.sandbox import clock
-from portal.sandbox.seed import seed_demo
+from sandbox import clock
+from sandbox.seed import seed_demo
 
 API = "/sandbox/api_v3"
 # A Monday: 10:00 in New York (EDT), 07:00 in Los Angeles (PDT). Dr. Lee's block today runs

@@ -1,11 +1,11 @@
-"""The sandbox admin (portal/sandbox/admin.py) renders for a superuser."""
+"""The sandbox admin (sandbox/admin.py) renders for a superuser."""
 
 from __future__ import annotations
 
 import pytest
 from django.urls import reverse
 
-from portal.sandbox.models import (
+from sandbox.models import (
     SandboxAvailability,
     SandboxConsultation,
     SandboxFault,

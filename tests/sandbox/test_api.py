@@ -1,4 +1,4 @@
-"""What every endpoint shares (portal/sandbox/views/_api.py): paths, headers, bodies, errors."""
+"""What every endpoint shares (sandbox/views/_api.py): paths, headers, bodies, errors."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from portal.sandbox import clock
+from sandbox import clock
 from tests.sandbox.conftest import API, FIXED_NOW
 
 
@@ -114,7 +114,7 @@ class TestErrors:
         def explode(*args, **kwargs):
             raise RuntimeError("boom")
 
-        monkeypatch.setattr("portal.sandbox.views.rooms.room_payload", explode)
+        monkeypatch.setattr("sandbox.views.rooms.room_payload", explode)
         response = api.get("/rooms/demo-room")
         assert response.status_code == 500
         assert response.json() == {"code": 500, "message": "Internal sandbox error"}

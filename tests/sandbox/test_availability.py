@@ -1,4 +1,4 @@
-"""GET /availability (portal/sandbox/views/availability.py: get).
+"""GET /availability (sandbox/views/availability.py: get).
 
 The pinned clock (conftest.FIXED_NOW) is 14:00 UTC. Every day Dr. Lee offers 13:00–16:00 UTC,
 Dr. Ortiz 16:00–20:00 and Dr. Shah 17:00–21:00.
@@ -225,3 +225,30 @@ class TestAvailabilityWithoutToken:
         response = api.get("/availability", {"room_code": "demo-room"})
         assert response.status_code == 403
         assert response.json()["message"] == "Invalid API key or secret"
+
+
+class TestTheListShape:
+    """SANDBOX_AVAILABILITY_SHAPE="list": the shape the reference says VSee "will change
+    soon to", one item per time naming every provider free then."""
+
+    def test_it_lists_each_time_once_with_its_providers(self, api, ada_token, settings):
+        window = {"room_code": "demo-room", "start": NOW + DAY, "end": NOW + 2 * DAY}
+        by_slot = slots(api, ada_token, **window)
+        settings.SANDBOX_AVAILABILITY_SHAPE = "list"
+        listed = slots(api, ada_token, **window)
+        assert isinstance(listed, list) and set(listed[0]) == {
+            "start",
+            "end",
+            "providers",
+        }
+        expected: dict[tuple[int, int], list[str]] = {}
+        for s in by_slot["slots"]:
+            provider = by_slot["slot_data"][s["slot_id"]]["provider_id"]
+            expected.setdefault((s["slot_start"], s["slot_end"]), []).append(provider)
+        assert {(i["start"], i["end"]): i["providers"] for i in listed} == expected
+        assert any(len(i["providers"]) > 1 for i in listed)  # Ortiz and Shah overlap
+        assert [i["start"] for i in listed] == sorted(i["start"] for i in listed)
+
+    def test_nothing_free_is_an_empty_list(self, api, ada_token, settings):
+        settings.SANDBOX_AVAILABILITY_SHAPE = "list"
+        assert slots(api, ada_token, room_code="demo-room", end=NOW - DAY) == []

@@ -7,7 +7,6 @@ import time
 import pytest
 import requests
 
-from portal.sandbox.models import SandboxVisit
 from portal.vsee.client import Upload
 from portal.vsee.errors import (
     VSeeAuthExpired,
@@ -16,6 +15,7 @@ from portal.vsee.errors import (
     VSeeUnavailable,
 )
 from portal.vsee.schemas import Slot
+from sandbox.models import SandboxVisit
 from tests.conftest import ADA
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -1,8 +1,8 @@
-"""The stand-in for VSee's patient web page (portal/sandbox/views/clinic.py: auth)."""
+"""The stand-in for VSee's patient web page (sandbox/views/clinic.py: auth)."""
 
 from __future__ import annotations
 
-from portal.sandbox.models import SandboxVisit
+from sandbox.models import SandboxVisit
 from tests.sandbox.conftest import DAY, NOW
 
 

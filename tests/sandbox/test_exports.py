@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from portal.sandbox.views import exports
+from sandbox.views import exports
 from tests.sandbox.conftest import DAY, NOW
 
 

@@ -1,4 +1,4 @@
-"""Fault injection (portal/sandbox/faults.py), from settings and from the admin's rules."""
+"""Fault injection (sandbox/faults.py), from settings and from the admin's rules."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import time
 import pytest
 from django.test import override_settings
 
-from portal.sandbox import faults, urls
-from portal.sandbox.models import ENDPOINTS, SandboxFault
+from sandbox import faults, urls
+from sandbox.models import ENDPOINTS, SandboxFault
 
 INJECTED = {"code": 503, "message": "Sandbox fault injected"}
 

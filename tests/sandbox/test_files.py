@@ -1,10 +1,10 @@
-"""POST /files (portal/sandbox/views/files.py: upload)."""
+"""POST /files (sandbox/views/files.py: upload)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 
-from portal.sandbox.models import SandboxFile
+from sandbox.models import SandboxFile
 from tests.sandbox.conftest import PNG
 
 

@@ -1,4 +1,4 @@
-"""POST /intakes, POST /intakes/:id, GET /intakes/:id (portal/sandbox/views/intakes.py)."""
+"""POST /intakes, POST /intakes/:id, GET /intakes/:id (sandbox/views/intakes.py)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
-"""GET /rooms/:code (portal/sandbox/views/rooms.py: get)."""
+"""GET /rooms/:code (sandbox/views/rooms.py: get)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 
-from portal.sandbox.models import SandboxRoom, SandboxUser
+from sandbox.models import SandboxRoom, SandboxUser
 
 
 class TestRoomsGet:

@@ -1,4 +1,4 @@
-"""The demo data (portal/sandbox/seed.py: seed_demo) and `manage.py sandbox_seed`."""
+"""The demo data (sandbox/seed.py: seed_demo) and `manage.py sandbox_seed`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from portal.sandbox.models import (
+from sandbox.models import (
     SandboxAvailability,
     SandboxConsultation,
     SandboxIntake,
@@ -15,7 +15,7 @@ from portal.sandbox.models import (
     SandboxUser,
     SandboxVisit,
 )
-from portal.sandbox.seed import seed_demo
+from sandbox.seed import seed_demo
 from tests.sandbox.conftest import FIXED_NOW
 
 MODELS = (
@@ -43,7 +43,8 @@ class TestSeedDemo:
             "SandboxUser": 5,
             "SandboxAvailability": 3 * 14,
             "SandboxIntake": 1,
-            "SandboxVisit": 2,  # an appointment, and the walk-in it started
+            # Ada's appointment and the walk-in it started; Ben's visit without intake.
+            "SandboxVisit": 3,
         }
         ben = SandboxUser.objects.get(code="demo-ben")
         assert (ben.email, ben.dob.isoformat(), ben.type) == (
@@ -62,7 +63,7 @@ class TestSeedDemo:
         made = seed_demo(now=FIXED_NOW + timedelta(days=1))
         assert made["new_blocks"] == 3
         assert SandboxVisit.objects.get(pk=visit.pk).start == visit.start
-        assert SandboxVisit.objects.count() == 2
+        assert SandboxVisit.objects.count() == 3
 
     def test_it_puts_blocks_at_local_opening_hours(self, seeded):
         ortiz = SandboxUser.objects.get(code="demo-dr-ortiz")
@@ -85,6 +86,15 @@ class TestSeedDemo:
         assert appointment.end - appointment.start == timedelta(minutes=30)
         assert (FIXED_NOW - appointment.start).days == 10
         assert visit.pk >= 1000, "visit ids start at 1000"
+
+    def test_it_gives_ben_a_visit_the_clinic_opened_without_an_intake(
+        self, seeded, api, ben_token
+    ):
+        visit = SandboxVisit.objects.get(pk=seeded["visit_without_intake_id"])
+        assert visit.member.code == "demo-ben" and visit.intake is None
+        assert (visit.type, visit.status) == (1, 30)
+        sent = api.get(f"/visits/{visit.pk}", token=ben_token).json()["data"]
+        assert sent["intake"] == [] and sent["intake_id"] is None
 
 
 class TestSeedCommand:

@@ -1,4 +1,4 @@
-"""POST /users/sso (portal/sandbox/views/users.py: sso)."""
+"""POST /users/sso (sandbox/views/users.py: sso)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 from django.conf import settings
 
-from portal.sandbox.models import SandboxUser
+from sandbox.models import SandboxUser
 from tests.sandbox.conftest import API, HOUR, NOW
 
 ADA = {"first_name": "Ada", "last_name": "Lovelace", "type": 200, "code": "demo-ada"}

@@ -4,10 +4,10 @@ import time
 
 import pytest
 
-from portal.clinic.demo import link_demo_patients
-from portal.sandbox.models import SandboxVisit
 from portal.vsee.client import VSeeClient
 from portal.vsee.schemas import Visit
+from sandbox.demo import link_demo_patients
+from sandbox.models import SandboxVisit
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ import re
 import pytest
 
 from portal.clinic.models import AuditEvent
-from portal.sandbox.models import SandboxVisit
 from portal.vsee.errors import VSeeRejected, VSeeSlotTaken
 from portal.vsee.service import PatientVSee
+from sandbox.models import SandboxVisit
 from tests.conftest import book_every_provider
 
 

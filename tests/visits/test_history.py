@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portal.clinic.models import AuditEvent
 from portal.clinic.questions import IntakeQuestion
-from portal.sandbox.models import SandboxVisit
 from portal.vsee.client import VSeeClient
+from sandbox.models import SandboxVisit
 from tests.booking.test_files import png_bytes
 from tests.booking.test_intake import ANSWERS
 

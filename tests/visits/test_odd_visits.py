@@ -12,8 +12,8 @@ from tests.vsee.test_odd_visits import VARIANTS, Change
 
 def odd_answers(monkeypatch, change: Change) -> None:
     """Make the sandbox send every visit (list and detail) with the change applied."""
-    from portal.sandbox import serializers
-    from portal.sandbox.views import visits as views
+    from sandbox import serializers
+    from sandbox.views import visits as views
 
     for name in ("visit_detail", "visit_list_item"):
         original = getattr(serializers, name)
@@ -67,3 +67,25 @@ def test_no_visit_in_progress_said_with_an_error_still_shows_the_history(
     r = ada_client.get("/visits/")
     assert r.status_code == 200
     assert "Happening now" not in r.content.decode()
+
+
+def test_the_demo_visit_without_an_intake_shows_on_bens_pages(
+    linked, client, mailoutbox
+):
+    """The sandbox sends Ben's clinic-made visit with `"intake": []`, as VSee does."""
+    import re
+
+    from sandbox.models import SandboxVisit
+    from tests.conftest import BEN
+
+    details = {k: BEN[k] for k in ("first_name", "last_name", "dob", "email")}
+    assert client.post("/sign-in/", details).status_code == 302
+    code = re.search(r"\b(\d{6})\b", mailoutbox[-1].body).group(1)
+    assert client.post("/sign-in/code/", {"code": code}).status_code == 302
+    visit = SandboxVisit.objects.get(member__email="ben@example.com", intake=None)
+    history = client.get("/visits/")
+    assert history.status_code == 200
+    assert f'href="/visits/{visit.pk}/"' in history.content.decode()
+    detail = client.get(f"/visits/{visit.pk}/")
+    assert detail.status_code == 200
+    assert "Dr. Priya Shah" in detail.content.decode()

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.conf import settings
 
-from portal.sandbox.clock import to_unix
-from portal.sandbox.models import (
+from sandbox.clock import to_unix
+from sandbox.models import (
     SandboxConsultation,
     SandboxFile,
     SandboxIntake,
@@ -185,10 +185,10 @@ def member_payload(user: SandboxUser) -> dict[str, Any]:
     }
 
 
-def provider_payload(user: SandboxUser | None) -> dict[str, Any] | None:
-    """Return the provider as embedded in a visit, or None when the visit has none."""
+def provider_payload(user: SandboxUser | None) -> dict[str, Any] | list[Any]:
+    """Return the provider as embedded in a visit, or `[]` (PHP's empty) when it has none."""
     if user is None:
-        return None
+        return []
     return {
         "id": str(user.pk),
         "first_name": user.first_name,
@@ -239,7 +239,8 @@ def visit_detail(visit: SandboxVisit) -> dict[str, Any]:
         "intake_id": str(visit.intake_id) if visit.intake_id else None,
         "provider": provider_payload(visit.provider),
         "member": member_payload(visit.member),
-        "intake": intake_payload(visit.intake, visit.pk) if visit.intake else None,
+        # No intake (a visit the clinic opened in VSee itself) is PHP's empty array.
+        "intake": intake_payload(visit.intake, visit.pk) if visit.intake else [],
         "room": {
             "id": str(visit.room_id),
             "code": visit.room.code,

@@ -9,9 +9,9 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from portal.sandbox.clock import to_unix
-from portal.sandbox.models import SandboxToken, SandboxUser, hex32
-from portal.sandbox.views._api import ApiCall, ApiError, api_endpoint
+from sandbox.clock import to_unix
+from sandbox.models import SandboxToken, SandboxUser, hex32
+from sandbox.views._api import ApiCall, ApiError, api_endpoint
 
 # §2 sample: the refresh token lives 30 days; no refresh endpoint exists, so it is inert here.
 REFRESH_DAYS = 30

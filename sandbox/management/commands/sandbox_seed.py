@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from portal.sandbox.seed import DAYS, seed_demo
+from sandbox.seed import DAYS, seed_demo
 
 
 class Command(BaseCommand):

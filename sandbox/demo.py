@@ -116,8 +116,8 @@ def link_demo_patients(*, linked: bool = True) -> None:
     seed's codes back, so that seeding again finds them instead of making twins.
     """
     from portal.patients.identity import patient_code
-    from portal.sandbox.models import SandboxUser
-    from portal.sandbox.seed import PATIENTS
+    from sandbox.models import SandboxUser
+    from sandbox.seed import PATIENTS
 
     for seed_code, _first, _last, email, _dob in PATIENTS:
         hashed = patient_code(email)

@@ -4,6 +4,6 @@ from django.apps import AppConfig
 
 
 class SandboxConfig(AppConfig):
-    name = "portal.sandbox"
+    name = "sandbox"
     label = "sandbox"
     verbose_name = "VSee sandbox"

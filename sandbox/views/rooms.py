@@ -6,9 +6,9 @@ from typing import Any
 
 from django.conf import settings
 
-from portal.sandbox.models import SandboxRoom, SandboxUser
-from portal.sandbox.serializers import room_payload
-from portal.sandbox.views._api import ApiCall, ApiError, api_endpoint
+from sandbox.models import SandboxRoom, SandboxUser
+from sandbox.serializers import room_payload
+from sandbox.views._api import ApiCall, ApiError, api_endpoint
 
 
 @api_endpoint("rooms.get", auth="public")

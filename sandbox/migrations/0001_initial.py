@@ -8,7 +8,7 @@ import django.core.validators
 import django.db.models.deletion
 from django.db import migrations, models
 
-import portal.sandbox.models
+import sandbox.models
 
 
 class Migration(migrations.Migration):
@@ -164,7 +164,7 @@ class Migration(migrations.Migration):
                 (
                     "username",
                     models.CharField(
-                        default=portal.sandbox.models.hex32,
+                        default=sandbox.models.hex32,
                         editable=False,
                         max_length=64,
                     ),
@@ -242,15 +242,13 @@ class Migration(migrations.Migration):
                 (
                     "token",
                     models.CharField(
-                        default=portal.sandbox.models.hex32, max_length=64, unique=True
+                        default=sandbox.models.hex32, max_length=64, unique=True
                     ),
                 ),
                 ("expires_at", models.DateTimeField()),
                 (
                     "refresh_token",
-                    models.CharField(
-                        default=portal.sandbox.models.hex32, max_length=64
-                    ),
+                    models.CharField(default=sandbox.models.hex32, max_length=64),
                 ),
                 ("refresh_expires_at", models.DateTimeField()),
                 ("created", models.DateTimeField()),
@@ -407,7 +405,7 @@ class Migration(migrations.Migration):
                 (
                     "code",
                     models.CharField(
-                        default=portal.sandbox.models.hex32, max_length=32, unique=True
+                        default=sandbox.models.hex32, max_length=32, unique=True
                     ),
                 ),
                 (

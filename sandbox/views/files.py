@@ -7,9 +7,9 @@ from typing import Any
 
 from django.conf import settings
 
-from portal.sandbox.clock import to_unix
-from portal.sandbox.models import SandboxFile, hex32
-from portal.sandbox.views._api import ApiCall, ApiError, api_endpoint
+from sandbox.clock import to_unix
+from sandbox.models import SandboxFile, hex32
+from sandbox.views._api import ApiCall, ApiError, api_endpoint
 
 
 @api_endpoint("files.upload", method="POST")

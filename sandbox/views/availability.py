@@ -1,4 +1,9 @@
-"""GET /availability: free slots in a room, in the seed's first response shape."""
+"""GET /availability: free slots in a room, in either of the seed's response shapes.
+
+SANDBOX_AVAILABILITY_SHAPE picks one: "slots" (the seed's "Sample minimal request":
+{slots, slot_data}) or "list" (the shape it says "will change soon to": one item per time,
+naming every provider free then).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,10 @@ from typing import Any
 
 from django.conf import settings
 
-from portal.sandbox import slots
-from portal.sandbox.clock import from_unix, to_unix
-from portal.sandbox.models import SandboxAvailability, SandboxIntake, SandboxRoom
-from portal.sandbox.views._api import (
+from sandbox import slots
+from sandbox.clock import from_unix, to_unix
+from sandbox.models import SandboxAvailability, SandboxIntake, SandboxRoom
+from sandbox.views._api import (
     ApiCall,
     ApiError,
     api_endpoint,
@@ -84,8 +89,20 @@ def _slot_data(
     }
 
 
+def _as_list(found: list[slots.FreeSlot]) -> list[dict[str, Any]]:
+    """Return the free slots in the list shape: one item per time, its providers named."""
+    by_time: dict[tuple[int, int], list[str]] = {}
+    for s in found:
+        key = (to_unix(s.start), to_unix(s.end))
+        by_time.setdefault(key, []).append(str(s.block.provider_id))
+    return [
+        {"start": start, "end": end, "providers": providers}
+        for (start, end), providers in sorted(by_time.items())
+    ]
+
+
 @api_endpoint("availability.get", auth="token_or_key")
-def get(call: ApiCall) -> dict[str, Any]:
+def get(call: ApiCall) -> dict[str, Any] | list[dict[str, Any]]:
     """Return {slots, slot_data}; without a token the room, window and consultation are required."""
     intake = None
     if call.user is None:
@@ -106,8 +123,9 @@ def get(call: ApiCall) -> dict[str, Any]:
         )
 
     window = _window(call, first_free)
+    as_list = settings.SANDBOX_AVAILABILITY_SHAPE == "list"
     if window is None:
-        return {"slots": [], "slot_data": {}}
+        return [] if as_list else {"slots": [], "slot_data": {}}
     start, end = window
     if end <= start:
         raise ApiError(400, "end must be after start")
@@ -116,6 +134,8 @@ def get(call: ApiCall) -> dict[str, Any]:
     found = slots.free_slots(
         room, length=length, start=start, end=end, now=call.now, provider_id=provider_id
     )
+    if as_list:
+        return _as_list(found)
     items = [
         {
             "slot_id": str(s.block.pk),

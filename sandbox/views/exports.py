@@ -6,10 +6,10 @@ from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from portal.sandbox.models import SandboxVisit
-from portal.sandbox.views._api import require_sandbox
+from sandbox.models import SandboxVisit
+from sandbox.views._api import require_sandbox
 
-SUMMARY_SALT = "portal.sandbox.visit_summary"
+SUMMARY_SALT = "sandbox.visit_summary"
 SUMMARY_MAX_AGE = 600  # seconds a signed summary link stays valid
 
 

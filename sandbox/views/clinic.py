@@ -9,9 +9,9 @@ from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
 
-from portal.sandbox import clock
-from portal.sandbox.models import SandboxVisit
-from portal.sandbox.views._api import require_sandbox, user_for_token
+from sandbox import clock
+from sandbox.models import SandboxVisit
+from sandbox.views._api import require_sandbox, user_for_token
 
 # §3 "Known next targets": the join link of a visit.
 VISIT_START = re.compile(r"^/visits/start/(\d+)/?$")

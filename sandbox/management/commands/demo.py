@@ -10,8 +10,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.clinic.demo import link_demo_patients, load_demo_configuration
-from portal.sandbox.seed import seed_demo
+from sandbox.demo import link_demo_patients, load_demo_configuration
+from sandbox.seed import seed_demo
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from portal.sandbox.models import (
+from sandbox.models import (
     SandboxAvailability,
     SandboxConsultation,
     SandboxFault,

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 
-from portal.sandbox.models import ENDPOINTS, SandboxFault
+from sandbox.models import ENDPOINTS, SandboxFault
 
 __all__ = [
     "ENDPOINTS",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import include, path, re_path
 
-from portal.sandbox.views import (
+from sandbox.views import (
     _api,
     availability,
     clinic,

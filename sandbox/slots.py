@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from portal.sandbox.models import (
+from sandbox.models import (
     SandboxAvailability,
     SandboxRoom,
     SandboxUser,

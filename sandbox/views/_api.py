@@ -17,8 +17,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt
 
-from portal.sandbox import clock, faults
-from portal.sandbox.models import (
+from sandbox import clock, faults
+from sandbox.models import (
     SandboxIntake,
     SandboxRoom,
     SandboxToken,
@@ -26,7 +26,7 @@ from portal.sandbox.models import (
     SandboxVisit,
 )
 
-log = logging.getLogger("portal.sandbox")
+log = logging.getLogger("sandbox")
 
 MAX_UNIX = 4_102_444_800  # 2100-01-01: far enough, and date arithmetic cannot overflow
 Auth = Literal["public", "key", "token", "token_or_key"]

@@ -6,9 +6,9 @@ import json
 import uuid
 from typing import Any
 
-from portal.sandbox.models import SandboxFile, SandboxIntake
-from portal.sandbox.serializers import intake_extras, intake_payload
-from portal.sandbox.views._api import (
+from sandbox.models import SandboxFile, SandboxIntake
+from sandbox.serializers import intake_extras, intake_payload
+from sandbox.views._api import (
     ApiCall,
     ApiError,
     api_endpoint,

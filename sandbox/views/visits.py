@@ -8,11 +8,11 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 
-from portal.sandbox import slots
-from portal.sandbox.clock import from_unix, to_unix
-from portal.sandbox.models import SandboxIntake, SandboxRoom, SandboxUser, SandboxVisit
-from portal.sandbox.serializers import visit_detail, visit_list_item
-from portal.sandbox.views._api import (
+from sandbox import slots
+from sandbox.clock import from_unix, to_unix
+from sandbox.models import SandboxIntake, SandboxRoom, SandboxUser, SandboxVisit
+from sandbox.serializers import visit_detail, visit_list_item
+from sandbox.views._api import (
     ApiCall,
     ApiError,
     api_endpoint,
@@ -20,7 +20,7 @@ from portal.sandbox.views._api import (
     get_room,
     get_visit_for,
 )
-from portal.sandbox.views.exports import sign_summary
+from sandbox.views.exports import sign_summary
 
 WALKIN_LENGTH = timedelta(minutes=15)  # seed §add_walkin sample: end = start + 900 s
 ECONSULT_EXPIRY = timedelta(hours=4)

@@ -1,4 +1,4 @@
-"""Demo data for the sandbox: one clinic room, three providers, two patients, one past visit."""
+"""Demo data for the sandbox: one clinic room, three providers, two patients, past visits."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from portal.sandbox import clock
-from portal.sandbox.models import (
+from sandbox import clock
+from sandbox.models import (
     SandboxAvailability,
     SandboxConsultation,
     SandboxIntake,
@@ -19,7 +19,7 @@ from portal.sandbox.models import (
     SandboxUser,
     SandboxVisit,
 )
-from portal.sandbox.serializers import consultation_payload
+from sandbox.serializers import consultation_payload
 
 # Fixed ids (uuid5) so a second run finds the first run's rows, in any database.
 NAMESPACE = uuid.UUID("6f1c2d0e-5b7a-4c3e-9a41-0d2b8e7f6a15")
@@ -187,6 +187,34 @@ def _past_visit(
     )
 
 
+def _visit_without_intake(
+    ben: SandboxUser, shah: SandboxUser, room: SandboxRoom, now: datetime
+) -> SandboxVisit:
+    """Return Ben's visit of a month ago that the clinic opened in VSee itself: it has no
+    intake, which VSee sends as PHP's empty array (`"intake": []`). Created once."""
+    code = _id("visit:ben-clinic-follow-up").hex
+    existing = SandboxVisit.objects.filter(code=code).first()
+    if existing:
+        return existing
+    local = ZoneInfo(room.default_timezone)
+    start = datetime.combine(
+        (now - timedelta(days=30)).astimezone(local).date(), time(14), local
+    )
+    return SandboxVisit.objects.create(
+        code=code,
+        member=ben,
+        provider=shah,
+        room=room,
+        type=SandboxVisit.WALKIN,
+        status=SandboxVisit.COMPLETED,
+        start=start,
+        end=start + timedelta(minutes=15),
+        close_reason="call_ended",
+        created=start,
+        modified=start + timedelta(minutes=20),
+    )
+
+
 @transaction.atomic
 def seed_demo(now: datetime | None = None) -> dict[str, Any]:
     """Create the demo clinic once and top up availability; return the codes and ids made."""
@@ -236,11 +264,13 @@ def seed_demo(now: datetime | None = None) -> dict[str, Any]:
         )
         patients.append(patient)
     visit = _past_visit(patients[0], providers[0], room, now)
+    without_intake = _visit_without_intake(patients[1], providers[2], room, now)
     return {
         "room_code": room.code,
         "consultation_ids": consultation_ids,
         "provider_ids": [str(p.pk) for p in providers],
         "patient_codes": [p.code for p in patients],
         "past_visit_id": str(visit.pk),
+        "visit_without_intake_id": str(without_intake.pk),
         "new_blocks": blocks,
     }
