@@ -16,19 +16,17 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 from datetime import datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.fernet import InvalidToken, MultiFernet
 from django.conf import settings
 from django.contrib.sessions.backends import db
 from django.utils import timezone
+
+from portal.crypto import cipher_for
 
 log = logging.getLogger("django.security.SuspiciousSession")
 
@@ -36,20 +34,11 @@ log = logging.getLogger("django.security.SuspiciousSession")
 REFRESH_SECONDS = 60
 
 
-@lru_cache(maxsize=4)
-def _cipher(secret_key: str, fallbacks: tuple[str, ...]) -> MultiFernet:
-    def fernet(secret: str) -> Fernet:
-        key = HKDF(
-            algorithm=hashes.SHA256(), length=32, salt=None, info=b"portal.sessions"
-        ).derive(secret.encode())
-        return Fernet(base64.urlsafe_b64encode(key))
-
-    return MultiFernet([fernet(secret_key), *(fernet(k) for k in fallbacks)])
-
-
 def cipher() -> MultiFernet:
     """Return the cipher for the current keys: the first encrypts, all of them decrypt."""
-    return _cipher(settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS))
+    return cipher_for(
+        "portal.sessions", (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)
+    )
 
 
 class SessionStore(db.SessionStore):

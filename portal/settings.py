@@ -306,6 +306,18 @@ if not PATIENT_CODE_KEY and not DEBUG:
         "PATIENT_CODE_KEY must be set when DEBUG is False (and never changed)"
     )
 
+# Encrypts what the portal keeps to recognise a returning patient (their name and birth
+# date, as first given). Several secrets, comma-separated: the first encrypts, all decrypt;
+# to rotate, put a new one first, run `manage.py reseal_patients`, then drop the old one.
+# Apart from SECRET_KEY on purpose: rotating that must never make these records unreadable.
+PATIENT_DATA_KEYS = [
+    k.strip() for k in envsecret("PATIENT_DATA_KEYS", "").split(",") if k.strip()
+]
+if not PATIENT_DATA_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("PATIENT_DATA_KEYS must be set when DEBUG is False")
+    PATIENT_DATA_KEYS = [f"patient-data:{SECRET_KEY}"]
+
 # Email one-time codes: how long a code lives, how many tries it gets, and how many codes
 # one email address or one IP address may ask for in SIGN_IN_CODE_WINDOW_MINUTES.
 SIGN_IN_CODE_MINUTES = envint("SIGN_IN_CODE_MINUTES", "10")

@@ -112,14 +112,18 @@ def link_demo_patients(*, linked: bool = True) -> None:
 
     Email sign-in knows a patient by a keyed hash of their email (portal.patients.identity);
     the sandbox seeds them with readable codes. Giving them the hashed code instead makes
-    "ada@example.com" in the local run the Ada with the past visit. `linked=False` puts the
-    seed's codes back, so that seeding again finds them instead of making twins.
+    "ada@example.com" in the local run the Ada with the past visit, and the portal knows
+    her as it would after her first sign-in (so the next one asks for her birth date).
+    `linked=False` puts the seed's codes back, so that seeding again finds them instead of
+    making twins.
     """
-    from portal.patients.identity import patient_code
+    from portal.patients.identity import Identity, patient_code, remember_identity
     from sandbox.models import SandboxUser
     from sandbox.seed import PATIENTS
 
-    for seed_code, _first, _last, email, _dob in PATIENTS:
+    for seed_code, first, last, email, dob in PATIENTS:
         hashed = patient_code(email)
         old, new = (seed_code, hashed) if linked else (hashed, seed_code)
         SandboxUser.objects.filter(code=old).update(code=new)
+        if linked:
+            remember_identity(hashed, Identity(first, last, dob.isoformat()))

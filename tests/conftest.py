@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 import hypothesis  # noqa: F401 - loaded up front, not by its plugin at the end
@@ -108,16 +109,27 @@ def guest(vsee) -> SsoUser:
     )
 
 
+def sign_in_by_email(client, mailoutbox, person: dict, next_path: str = "/") -> str:
+    """Sign `person` in the real way (email, code, then who they are); return where to.
+
+    The last step takes name and birth date the first time and the birth date after:
+    posting all three serves both.
+    """
+    r = client.post("/sign-in/", {"email": person["email"], "next": next_path})
+    assert r.status_code == 302, r.content.decode()[:500]
+    code = re.search(r"\b(\d{6})\b", mailoutbox[-1].body).group(1)
+    r = client.post("/sign-in/code/", {"code": code})
+    assert r.status_code == 302 and r["Location"] == "/sign-in/you/"
+    who = {k: person[k] for k in ("first_name", "last_name", "dob")}
+    r = client.post("/sign-in/you/", who)
+    assert r.status_code == 302, r.content.decode()[:500]
+    return r["Location"]
+
+
 @pytest.fixture
 def patient_client(client, vsee_live, mailoutbox):
     """A browser session signed in as Ada the real way: email, code, VSee SSO."""
-    import re
-
-    details = {**{k: ADA[k] for k in ("first_name", "last_name", "dob")}}
-    details["email"] = ADA["email"]
-    assert client.post("/sign-in/", details).status_code == 302
-    code = re.search(r"\b(\d{6})\b", mailoutbox[-1].body).group(1)
-    assert client.post("/sign-in/code/", {"code": code}).status_code == 302
+    sign_in_by_email(client, mailoutbox, ADA)
     return client
 
 

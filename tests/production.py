@@ -111,6 +111,7 @@ def production_env(tmp_path: Path, port: int, smtp_port: int) -> dict[str, str]:
         DEBUG="False",
         SECRET_KEY="production-test-secret-key-" + "x" * 40,
         PATIENT_CODE_KEY="production-test-patient-code-key",
+        PATIENT_DATA_KEYS="production-test-patient-data-key",
         ALLOWED_HOSTS="127.0.0.1",
         DATABASE_URL=f"sqlite:///{tmp_path / 'portal.sqlite3'}",
         STATIC_ROOT=str(tmp_path / "static"),

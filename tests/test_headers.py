@@ -137,6 +137,7 @@ def test_production_settings_pass_check_deploy_without_a_warning():
         "DEBUG": "False",
         "SECRET_KEY": "a" * 20 + "-long-random-production-secret-" + "z" * 30,
         "PATIENT_CODE_KEY": "production-patient-code-key",
+        "PATIENT_DATA_KEYS": "production-patient-data-key",
         "ALLOWED_HOSTS": "portal.example.org",
         "VSEE_SANDBOX_ENABLED": "True",
     }

@@ -32,10 +32,12 @@ def server(tmp_path_factory):
 
 def sign_in(visitor: Visitor, mailbox) -> None:
     assert visitor.get(f"/sign-in/?next={INTAKE}").status_code == 200
-    details = {k: ADA[k] for k in ("first_name", "last_name", "dob", "email")}
-    r = visitor.post("/sign-in/", {**details, "next": INTAKE})
+    r = visitor.post("/sign-in/", {"email": ADA["email"], "next": INTAKE})
     assert (r.status_code, r.headers["Location"]) == (302, "/sign-in/code/")
     r = visitor.post("/sign-in/code/", {"code": mailbox.last_code()})
+    assert (r.status_code, r.headers["Location"]) == (302, "/sign-in/you/")
+    who = {k: ADA[k] for k in ("first_name", "last_name", "dob")}
+    r = visitor.post("/sign-in/you/", who)
     assert (r.status_code, r.headers["Location"]) == (302, INTAKE)
 
 
@@ -45,8 +47,12 @@ def switches(pids: list[int]) -> int:
 
 def test_it_runs_two_workers_and_requests_reach_both(server):
     visitor = Visitor(server)
-    for _ in range(20):
+    # Which worker accepts a connection is up to the kernel: on a busy machine one worker
+    # can take many in a row, so ask until both have answered (or clearly never will).
+    for _ in range(200):
         visitor.get("/healthz")
+        if len(set(server.worker_pids())) == 2:
+            break
     assert len(set(server.worker_pids())) == 2
 
 

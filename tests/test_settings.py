@@ -18,9 +18,7 @@ def _run(
     base = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(
-            ("VSEE_", "SANDBOX_", "DEBUG", "SECRET_KEY", "PATIENT_CODE")
-        )
+        if not k.startswith(("VSEE_", "SANDBOX_", "DEBUG", "SECRET_KEY", "PATIENT_"))
     }
     base.update(env, DJANGO_SETTINGS_MODULE="portal.settings")
     args = [sys.executable, *(argv or ["-c", code])]
@@ -36,7 +34,11 @@ class TestSettingsFromTheEnvironment:
 
     def test_it_keeps_the_sandbox_off_when_debug_is_off(self):
         result = _run(
-            PROBE, DEBUG="False", SECRET_KEY="x" * 50, PATIENT_CODE_KEY="p" * 40
+            PROBE,
+            DEBUG="False",
+            SECRET_KEY="x" * 50,
+            PATIENT_CODE_KEY="p" * 40,
+            PATIENT_DATA_KEYS="d" * 40,
         )
         assert result.stdout.strip() == "False ''"
 
@@ -46,6 +48,7 @@ class TestSettingsFromTheEnvironment:
             DEBUG="False",
             SECRET_KEY="x" * 50,
             PATIENT_CODE_KEY="p" * 40,
+            PATIENT_DATA_KEYS="d" * 40,
             VSEE_SANDBOX_ENABLED="True",
         )
         assert result.stdout.startswith("True")
@@ -65,6 +68,12 @@ class TestSettingsFromTheEnvironment:
         assert result.returncode != 0
         assert "PATIENT_CODE_KEY must be set" in result.stderr
 
+    def test_it_refuses_to_start_without_a_patient_data_key_when_debug_is_off(self):
+        # What recognises returning patients is encrypted under it: no silent default.
+        result = _run(PROBE, DEBUG="False", SECRET_KEY="x" * 50, PATIENT_CODE_KEY="p")
+        assert result.returncode != 0
+        assert "PATIENT_DATA_KEYS must be set" in result.stderr
+
     def test_it_refuses_a_boolean_it_cannot_read(self):
         result = _run(PROBE, DEBUG="maybe")
         assert "DEBUG must be True or False" in result.stderr
@@ -76,6 +85,7 @@ class TestSettingsFromTheEnvironment:
             DEBUG="False",
             SECRET_KEY="x" * 50,
             PATIENT_CODE_KEY="p" * 40,
+            PATIENT_DATA_KEYS="d" * 40,
             ALLOWED_HOSTS="x",
         )
         assert result.returncode != 0
@@ -93,6 +103,7 @@ PRODUCTION = {
     "DEBUG": "False",
     "SECRET_KEY": "x" * 50,
     "PATIENT_CODE_KEY": "p" * 40,
+    "PATIENT_DATA_KEYS": "d" * 40,
     "ALLOWED_HOSTS": "portal.example.org",
     "VSEE_API_BASE_URL": "https://api-acme.vsee.me/api_v3",
     "VSEE_ACCOUNT_CODE": "acme",

@@ -34,6 +34,7 @@ class AuditEvent(models.Model):
         SUMMARY_DOWNLOADED = "summary_downloaded", "Summary downloaded"
         ACCESS_DENIED = "access_denied", "Access denied"
         VSEE_ERROR = "vsee_error", "VSee error"
+        PATIENT_RECORD_RESET = "patient_record_reset", "Patient's sign-in record reset"
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", "Success"

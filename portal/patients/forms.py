@@ -70,7 +70,13 @@ class NameAndBirthForm(AccessibleForm):
         return clean_name(self.cleaned_data["last_name"], "last name")
 
 
-class EmailSignInForm(NameAndBirthForm):
+class BirthDateForm(AccessibleForm):
+    """A returning patient confirms the birth date the clinic has for them."""
+
+    dob = BirthDateField()
+
+
+class EmailSignInForm(AccessibleForm):
     email = forms.EmailField(
         label="Email address",
         help_text="We'll email you a 6-digit code to sign in.",

@@ -35,3 +35,24 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"Rate counter {self.digest[:8]}"
+
+
+class KnownPatient(models.Model):
+    """A patient the portal has signed in, so that the next sign-in recognises them.
+
+    Who they are (name and birth date, as first given) is what the portal sends VSee at
+    every later sign-in, so that nothing typed then can rewrite their record; it is kept
+    encrypted under PATIENT_DATA_KEYS. They are found by a keyed hash of their VSee code.
+    """
+
+    ref = models.CharField(max_length=64, unique=True)  # keyed hash of the VSee code
+    sealed_identity = (
+        models.TextField()
+    )  # Fernet token; see portal/patients/identity.py
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "known patient"
+
+    def __str__(self) -> str:
+        return f"Known patient {self.ref[:8]}"

@@ -29,15 +29,38 @@ def _now() -> float:
 
 def hit(bucket: str, limit: int, window_seconds: int) -> bool:
     """Count one attempt; return False once the bucket is over its limit for this window."""
+    return hits(bucket, window_seconds) <= limit
+
+
+def hits(bucket: str, window_seconds: int) -> int:
+    """Count one attempt; return how many the bucket has had in this window."""
     window = int(_now() // window_seconds)
     if settings.REDIS_URL:
-        count = _count_in_cache(f"ratelimit:{bucket}:{window}", window_seconds)
+        return _count_in_cache(f"ratelimit:{bucket}:{window}", window_seconds)
+    ends = datetime.datetime.fromtimestamp(
+        (window + 1) * window_seconds, tz=datetime.UTC
+    )
+    return _count_in_database(f"{bucket}:{window}", ends)
+
+
+def spent(bucket: str, limit: int, window_seconds: int) -> bool:
+    """Return whether the bucket has used up its limit for this window, counting nothing."""
+    window = int(_now() // window_seconds)
+    if settings.REDIS_URL:
+        count = cache.get(f"ratelimit:{bucket}:{window}", 0)
     else:
-        ends = datetime.datetime.fromtimestamp(
-            (window + 1) * window_seconds, tz=datetime.UTC
+        digest = _digest(f"{bucket}:{window}")
+        count = (
+            RateCounter.objects.filter(digest=digest)
+            .values_list("count", flat=True)
+            .first()
+            or 0
         )
-        count = _count_in_database(f"{bucket}:{window}", ends)
-    return count <= limit
+    return count >= limit
+
+
+def _digest(key: str) -> str:
+    return salted_hmac("portal.patients.ratelimit", key, algorithm="sha256").hexdigest()
 
 
 def _count_in_cache(key: str, window_seconds: int) -> int:
@@ -50,14 +73,14 @@ def _count_in_cache(key: str, window_seconds: int) -> int:
 
 
 def _count_in_database(key: str, ends: datetime.datetime) -> int:
-    digest = salted_hmac("portal.patients.ratelimit", key, algorithm="sha256")
-    counters = RateCounter.objects.filter(digest=digest.hexdigest())
+    digest = _digest(key)
+    counters = RateCounter.objects.filter(digest=digest)
     try:
-        return _increment(counters, digest.hexdigest(), ends)
+        return _increment(counters, digest, ends)
     except (
         IntegrityError
     ):  # a racing first hit created the row: it is there to update now
-        return _increment(counters, digest.hexdigest(), ends)
+        return _increment(counters, digest, ends)
 
 
 def _increment(counters, digest: str, ends: datetime.datetime) -> int:

@@ -9,6 +9,7 @@ app_name = "patients"
 urlpatterns = [
     path("sign-in/", views.sign_in, name="sign_in"),
     path("sign-in/code/", views.verify, name="verify"),
+    path("sign-in/you/", views.about_you, name="about_you"),
     path("sign-in/handoff/", views.handoff, name="handoff"),
     path("sign-in/handoff/confirm/", views.handoff_confirm, name="handoff_confirm"),
     path("sign-in/guest/", views.guest, name="guest"),

@@ -26,20 +26,29 @@ class TestEmailSignInThenTheIntake:
         assert page.get_by_role("link", name="Continue as a guest").is_visible()
         assert_accessible(page)
         page.get_by_role("button", name="Email me a code").click()
-        assert page.get_by_role("heading", name="There are 4 problems").is_visible()
-        assert page.get_by_label("First name").get_attribute("aria-invalid") == "true"
+        assert page.get_by_role("heading", name="There is a problem").is_visible()
+        email = page.get_by_label("Email address")
+        assert email.get_attribute("aria-invalid") == "true"
         assert_accessible(page)
 
-        page.get_by_label("First name").fill(ADA["first_name"])
-        page.get_by_label("Last name").fill(ADA["last_name"])
-        page.get_by_label("Date of birth").fill(ADA["dob"])
-        page.get_by_label("Email address").fill(ADA["email"])
+        email.fill(ADA["email"])
         page.get_by_role("button", name="Email me a code").click()
 
         page.get_by_role("heading", name="Check your email").wait_for()
         assert_accessible(page)
         page.get_by_label("6-digit code").fill(emailed_code(mailoutbox))
         page.get_by_role("button", name="Sign in").click()
+
+        # The first time here: who the patient is, once.
+        page.get_by_role("heading", name="About you", exact=True).wait_for()
+        page.get_by_role("button", name="Continue").click()
+        assert page.get_by_role("heading", name="There are 3 problems").is_visible()
+        assert page.get_by_label("First name").get_attribute("aria-invalid") == "true"
+        assert_accessible(page)
+        page.get_by_label("First name").fill(ADA["first_name"])
+        page.get_by_label("Last name").fill(ADA["last_name"])
+        page.get_by_label("Date of birth").fill(ADA["dob"])
+        page.get_by_role("button", name="Continue").click()
 
         # Back where the patient was going: the intake form, step 2.
         page.get_by_role("heading", name="About your visit").wait_for()
@@ -93,3 +102,55 @@ class TestGuestWalkIn:
         page.get_by_role("button", name="Continue").click()
         page.get_by_role("heading", name="About your visit").wait_for()
         assert page.url.endswith("/rooms/demo-room/walkin/")
+
+
+class TestReturningPatient:
+    def test_the_demo_s_ada_confirms_her_birth_date_and_a_wrong_one_is_refused(
+        self, page, live_server, vsee_live, mailoutbox
+    ):
+        from sandbox.demo import link_demo_patients
+        from sandbox.models import SandboxUser
+
+        link_demo_patients()  # as `manage.py demo` leaves her
+        page.goto(live_server.url + "/visits/")
+        page.get_by_label("Email address").fill(ADA["email"])
+        page.get_by_role("button", name="Email me a code").click()
+        page.get_by_label("6-digit code").fill(emailed_code(mailoutbox))
+        page.get_by_role("button", name="Sign in").click()
+
+        page.get_by_role("heading", name="Welcome back").wait_for()
+        assert page.get_by_label("First name").count() == 0
+        assert_accessible(page)
+        page.get_by_label("Date of birth").fill("2001-01-01")
+        page.get_by_role("button", name="Sign in").click()
+        dob = page.get_by_label("Date of birth")
+        assert dob.get_attribute("aria-invalid") == "true"
+        assert "doesn't match" in page.get_by_role("alert").inner_text()
+        assert_accessible(page)
+
+        dob.fill(ADA["dob"])
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("heading", name="Your visits").wait_for()
+        ada = SandboxUser.objects.get(email=ADA["email"])
+        assert (ada.first_name, ada.last_name, ada.dob.isoformat()) == (
+            "Ada",
+            "Lovelace",
+            "1985-12-10",
+        )
+
+    def test_the_pause_after_wrong_birth_dates_passes_axe(
+        self, page, live_server, vsee_live, mailoutbox, settings
+    ):
+        from sandbox.demo import link_demo_patients
+
+        link_demo_patients()
+        settings.SIGN_IN_CODE_TRIES = 1
+        page.goto(live_server.url + "/sign-in/")
+        page.get_by_label("Email address").fill(ADA["email"])
+        page.get_by_role("button", name="Email me a code").click()
+        page.get_by_label("6-digit code").fill(emailed_code(mailoutbox))
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_label("Date of birth").fill("2001-01-01")
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("heading", name="Please wait a few minutes").wait_for()
+        assert_accessible(page)

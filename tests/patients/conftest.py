@@ -6,12 +6,8 @@ import pytest
 
 from tests.conftest import ADA
 
-DETAILS = {
-    "first_name": ADA["first_name"],
-    "last_name": ADA["last_name"],
-    "dob": ADA["dob"],
-    "email": "Ada.Lovelace@Example.com ",
-}
+DETAILS = {"email": "Ada.Lovelace@Example.com "}
+WHO = {k: ADA[k] for k in ("first_name", "last_name", "dob")}
 
 
 def code_from(mailoutbox) -> str:

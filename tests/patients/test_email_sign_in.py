@@ -8,7 +8,14 @@ from portal.clinic.models import AuditEvent
 from portal.patients.identity import patient_code
 from portal.vsee.service import PATIENT_KEY, current_patient
 from sandbox.models import SandboxUser
-from tests.patients.conftest import DETAILS, code_from
+from tests.conftest import ADA
+from tests.patients.conftest import DETAILS, WHO, code_from
+
+
+def signed_in(client, code: str, who: dict | None = None) -> None:
+    """Enter the code, then who the patient is (name and birth date the first time)."""
+    assert client.post("/sign-in/code/", {"code": code})["Location"] == "/sign-in/you/"
+    assert client.post("/sign-in/you/", who or WHO).status_code == 302
 
 
 def failures() -> list[str]:
@@ -36,26 +43,27 @@ class TestAskingForACode:
         assert "ada.lovelace@example.com" in page
 
     @pytest.mark.parametrize(
-        ("field", "value", "message"),
+        ("value", "message"),
         [
-            ("first_name", "", "Enter your first name."),
-            ("last_name", "R2D2", "Enter your last name using letters"),
-            ("dob", "2099-01-01", "must be in the past"),
-            ("dob", "31/31/1980", "as a real date"),
-            ("email", "ada@", "Enter an email address like name@example.com."),
+            ("", "Enter your email address."),
+            ("ada@", "Enter an email address like name@example.com."),
         ],
     )
-    def test_bad_details_get_a_message_on_the_field_and_keep_the_rest(
-        self, client, vsee_live, mailoutbox, field, value, message
+    def test_a_bad_email_gets_a_message_on_the_field(
+        self, client, vsee_live, mailoutbox, value, message
     ):
-        r = client.post("/sign-in/", {**DETAILS, field: value})
+        r = client.post("/sign-in/", {"email": value})
         page = r.content.decode()
         assert r.status_code == 200
         assert message in page
-        assert f'id="id_{field}_error"' in page
+        assert 'id="id_email_error"' in page
         assert 'aria-invalid="true"' in page
-        assert 'value="Lovelace"' in page or field == "last_name"
         assert mailoutbox == []
+
+    def test_only_the_email_is_asked_for(self, client, vsee_live):
+        page = client.get("/sign-in/").content.decode()
+        assert 'name="email"' in page
+        assert 'name="first_name"' not in page and 'name="dob"' not in page
 
     def test_the_email_never_says_whether_someone_is_a_patient(
         self, client, vsee_live, mailoutbox
@@ -102,17 +110,20 @@ class TestAskingForACode:
         assert r.status_code == 503
         page = r.content.decode()
         assert "send the email just now" in page
-        assert 'value="Lovelace"' in page
+        assert 'value="Ada.Lovelace@Example.com "' in page  # as typed
         assert failures() == ["email_not_sent"]
 
 
 class TestEnteringTheCode:
-    def test_the_right_code_signs_the_patient_in_with_vsee(
+    def test_the_right_code_then_who_they_are_signs_the_patient_in_with_vsee(
         self, client, vsee_live, ask_for_code
     ):
         before = client.session.session_key
         code = ask_for_code("/rooms/demo-room/walkin/")
         r = client.post("/sign-in/code/", {"code": code})
+        assert r["Location"] == "/sign-in/you/"
+        assert current_patient(client.session) is None  # a mailbox is not a patient
+        r = client.post("/sign-in/you/", WHO)
         assert r.status_code == 302
         assert r["Location"] == "/rooms/demo-room/walkin/"
         patient = current_patient(client.session)
@@ -129,17 +140,18 @@ class TestEnteringTheCode:
     def test_the_same_email_is_the_same_vsee_patient_next_time(
         self, client, vsee_live, ask_for_code
     ):
-        client.post("/sign-in/code/", {"code": ask_for_code()})
+        signed_in(client, ask_for_code())
         first = current_patient(client.session).member_id
         client.post("/sign-out/")
         code = ask_for_code(email="ADA.LOVELACE@example.com")
-        client.post("/sign-in/code/", {"code": code})
+        signed_in(client, code, {"dob": ADA["dob"]})
         assert current_patient(client.session).member_id == first
 
     def test_the_token_never_reaches_a_page_or_a_cookie(
         self, client, vsee_live, ask_for_code
     ):
-        r = client.post("/sign-in/code/", {"code": ask_for_code()}, follow=True)
+        client.post("/sign-in/code/", {"code": ask_for_code()})
+        r = client.post("/sign-in/you/", WHO, follow=True)
         token = client.session[PATIENT_KEY]["token"]
         assert token not in r.content.decode()
         assert all(token not in c.value for c in client.cookies.values())
@@ -182,7 +194,7 @@ class TestEnteringTheCode:
 
     def test_a_code_works_once(self, client, vsee_live, ask_for_code):
         code = ask_for_code()
-        client.post("/sign-in/code/", {"code": code})
+        signed_in(client, code)
         client.post("/sign-out/")
         r = client.post("/sign-in/code/", {"code": code})
         assert "No code is waiting" in r.content.decode()
@@ -194,7 +206,7 @@ class TestEnteringTheCode:
         if first != second:
             r = client.post("/sign-in/code/", {"code": first})
             assert "isn&#x27;t right" in r.content.decode()
-        client.post("/sign-in/code/", {"code": second})
+        signed_in(client, second)
         assert current_patient(client.session) is not None
 
     def test_a_code_typed_with_spaces_is_fine_and_letters_are_explained(
@@ -203,21 +215,24 @@ class TestEnteringTheCode:
         code = ask_for_code()
         r = client.post("/sign-in/code/", {"code": "abc"})
         assert "The code is 6 digits" in r.content.decode()
-        client.post("/sign-in/code/", {"code": f"{code[:3]} {code[3:]}"})
+        signed_in(client, f"{code[:3]} {code[3:]}")
         assert current_patient(client.session) is not None
 
-    def test_vsee_down_at_the_last_step_keeps_the_code_working(
+    def test_vsee_down_at_the_last_step_needs_no_new_code(
         self, client, vsee_live, ask_for_code, settings
     ):
-        code = ask_for_code()
+        client.post("/sign-in/code/", {"code": ask_for_code()})
         settings.SANDBOX_FAULTS = [
             {"endpoint": "users.sso", "error_rate": 1.0, "error_status": 503}
         ]
-        r = client.post("/sign-in/code/", {"code": code})
+        r = client.post("/sign-in/you/", WHO)
         assert r.status_code == 503
-        assert "Your code still works" in r.content.decode()
+        page = r.content.decode()
+        assert "you won&#x27;t need a new code" in page
+        assert 'value="Lovelace"' in page  # what they typed is kept
         settings.SANDBOX_FAULTS = []
-        client.post("/sign-in/code/", {"code": code})
+        r = client.post("/sign-in/you/", WHO)
+        assert r.status_code == 302
         assert current_patient(client.session) is not None
 
     @pytest.mark.parametrize(
@@ -227,14 +242,14 @@ class TestEnteringTheCode:
     def test_it_only_ever_returns_to_our_own_pages(
         self, client, vsee_live, ask_for_code, next_path
     ):
-        code = ask_for_code(next_path)
-        r = client.post("/sign-in/code/", {"code": code})
+        client.post("/sign-in/code/", {"code": ask_for_code(next_path)})
+        r = client.post("/sign-in/you/", WHO)
         assert r["Location"] == "/"
 
 
 class TestSigningOut:
     def test_sign_out_forgets_everything(self, client, vsee_live, ask_for_code):
-        client.post("/sign-in/code/", {"code": ask_for_code()})
+        signed_in(client, ask_for_code())
         session = client.session
         session["booking.draft"] = {"room_code": "demo-room", "option": "walkin"}
         session.save()
@@ -245,7 +260,7 @@ class TestSigningOut:
     def test_a_timed_out_session_says_why_and_keeps_nothing(
         self, client, vsee_live, ask_for_code
     ):
-        client.post("/sign-in/code/", {"code": ask_for_code()})
+        signed_in(client, ask_for_code())
         client.session.flush()  # what the session store does after 30 idle minutes
         # The cookie jar still has the marker, as a real browser would.
         r = client.get("/rooms/demo-room/walkin/", follow=True)

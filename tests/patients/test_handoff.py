@@ -25,6 +25,7 @@ from portal.clinic.embedding import EmbeddingSettings
 from portal.clinic.models import AuditEvent, HandoffSecret
 from portal.patients.handoff import HandoffError, verify_handoff
 from portal.patients.models import UsedHandoffNonce
+from portal.vsee.client import VSeeClient
 from portal.vsee.service import current_patient
 from sandbox.models import SandboxUser
 
@@ -170,9 +171,41 @@ class TestAGoodToken:
         hand_off(token_for(secret))
         first = current_patient(client.session).member_id
         client.post("/sign-out/")
-        hand_off(token_for(secret, first_name="Hanako", email=None))
+        # Letter case and spacing are not a different person.
+        hand_off(token_for(secret, first_name=" hana ", email=None))
         assert current_patient(client.session).member_id == first
         assert SandboxUser.objects.filter(code=PATIENT["pid"]).count() == 1
+        user = SandboxUser.objects.get(code=PATIENT["pid"])
+        assert user.first_name == "Hana"  # as first recorded
+
+    @pytest.mark.parametrize(
+        "change",
+        [{"first_name": "Hanako"}, {"last_name": "Sato"}, {"dob": "1979-05-07"}],
+    )
+    def test_the_same_pid_as_someone_else_is_refused_and_audited(
+        self, client, secret, hand_off, change, monkeypatch
+    ):
+        hand_off(token_for(secret))
+        client.post("/sign-out/")
+        calls: list[dict] = []
+        original = VSeeClient.user_sso
+        monkeypatch.setattr(
+            VSeeClient,
+            "user_sso",
+            lambda self, **kw: calls.append(kw) or original(self, **kw),
+        )
+        r = hand_off(token_for(secret, **change))
+        page = refused(r, "identity_mismatch")
+        assert "doesn't match the patient record" in page
+        assert current_patient(client.session) is None and calls == []
+        user = SandboxUser.objects.get(code=PATIENT["pid"])
+        assert (user.first_name, user.last_name, user.dob.isoformat()) == (
+            "Hana",
+            "Mori",
+            "1979-05-06",
+        )
+        event = AuditEvent.objects.filter(detail="handoff:identity_mismatch").get()
+        assert "Hana" not in str(event.__dict__) and "1979" not in str(event.__dict__)
 
     def test_email_and_phone_are_optional(self, client, secret, hand_off):
         token = make_handoff_token(

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from django.utils import timezone
@@ -8,16 +7,13 @@ from django.utils import timezone
 from portal.vsee.service import current_patient
 from sandbox.models import SandboxToken
 from tests.booking.test_intake import ANSWERS
-from tests.conftest import ADA, BEN
+from tests.conftest import ADA, BEN, sign_in_by_email
 
 WALKIN = "/rooms/demo-room/walkin/"
 
 
 def sign_in(client, mailoutbox, person: dict) -> None:
-    details = {k: person[k] for k in ("first_name", "last_name", "dob", "email")}
-    client.post("/sign-in/", details)
-    code = re.search(r"\b(\d{6})\b", mailoutbox[-1].body).group(1)
-    assert client.post("/sign-in/code/", {"code": code}).status_code == 302
+    sign_in_by_email(client, mailoutbox, person)
 
 
 class TestATokenVSeeNoLongerTakes:

@@ -73,15 +73,10 @@ def test_the_demo_visit_without_an_intake_shows_on_bens_pages(
     linked, client, mailoutbox
 ):
     """The sandbox sends Ben's clinic-made visit with `"intake": []`, as VSee does."""
-    import re
-
     from sandbox.models import SandboxVisit
-    from tests.conftest import BEN
+    from tests.conftest import BEN, sign_in_by_email
 
-    details = {k: BEN[k] for k in ("first_name", "last_name", "dob", "email")}
-    assert client.post("/sign-in/", details).status_code == 302
-    code = re.search(r"\b(\d{6})\b", mailoutbox[-1].body).group(1)
-    assert client.post("/sign-in/code/", {"code": code}).status_code == 302
+    sign_in_by_email(client, mailoutbox, BEN)
     visit = SandboxVisit.objects.get(member__email="ben@example.com", intake=None)
     history = client.get("/visits/")
     assert history.status_code == 200

@@ -1,4 +1,7 @@
-"""Sign-in by email one-time code (the default way in)."""
+"""Sign-in by email one-time code (the default way in): the email, then its code.
+
+Who the patient is comes after, in about_you.py: the code proves only the mailbox.
+"""
 
 from __future__ import annotations
 
@@ -14,14 +17,11 @@ from django.views.decorators.http import require_http_methods
 from portal.clinic import audit
 from portal.http import PortalRequest, client_ip
 from portal.patients import codes, ratelimit
-from portal.patients.decorators import mark_signed_in
 from portal.patients.email import send_sign_in_code
 from portal.patients.forms import CodeForm, EmailSignInForm
 from portal.patients.guests import guest_room_for
-from portal.patients.identity import email_ref, normalise_email, patient_code
-from portal.patients.signin import PATIENT, finish_sign_in, safe_next
-from portal.vsee.errors import VSeeError
-from portal.vsee.service import get_client
+from portal.patients.identity import email_ref, normalise_email
+from portal.patients.signin import safe_next
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ def _failed(detail: str) -> None:
 
 @require_http_methods(["GET", "POST"])
 def sign_in(request: PortalRequest) -> HttpResponse:
-    """Step 1: name, date of birth and email; a code goes to the email."""
+    """Step 1: the email address; a code goes to it."""
     next_path = safe_next(request, request.POST.get("next") or request.GET.get("next"))
     ctx = {
         "next": next_path,
@@ -43,16 +43,7 @@ def sign_in(request: PortalRequest) -> HttpResponse:
     }
     if request.method == "GET":
         pending = codes.pending_challenge(request.session)
-        initial = (
-            {
-                "first_name": pending.first_name,
-                "last_name": pending.last_name,
-                "dob": pending.dob,
-                "email": pending.email,
-            }
-            if pending
-            else {}
-        )
+        initial = {"email": pending.email} if pending else {}
         return render(
             request,
             "patients/sign_in.html",
@@ -64,8 +55,7 @@ def sign_in(request: PortalRequest) -> HttpResponse:
         form.mark_invalid_fields()
         return render(request, "patients/sign_in.html", {**ctx, "form": form})
 
-    data = form.cleaned_data
-    email = normalise_email(data["email"])
+    email = normalise_email(form.cleaned_data["email"])
     window = settings.SIGN_IN_CODE_WINDOW_MINUTES * 60
     ip_ok = ratelimit.hit(
         f"code-ip:{client_ip(request)}",
@@ -85,15 +75,7 @@ def sign_in(request: PortalRequest) -> HttpResponse:
         )
 
     code = codes.new_code()
-    codes.start_challenge(
-        request.session,
-        code=code,
-        first_name=data["first_name"],
-        last_name=data["last_name"],
-        dob=data["dob"].isoformat(),
-        email=email,
-        next=next_path,
-    )
+    codes.start_challenge(request.session, code=code, email=email, next=next_path)
     try:
         send_sign_in_code(email, code)
     except (smtplib.SMTPException, OSError) as exc:
@@ -112,11 +94,13 @@ def sign_in(request: PortalRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def verify(request: PortalRequest) -> HttpResponse:
-    """Step 2: the code from the email; VSee then issues the patient's token."""
+    """Step 2: the code from the email, which proves the mailbox; who the patient is, next."""
     challenge = codes.pending_challenge(request.session)
+    if challenge is not None and challenge.verified:
+        return HttpResponseRedirect(reverse("patients:about_you"))
     if request.method == "GET":
         if challenge is None:
-            return _code_problem(request, codes.CodeCheck.NONE_PENDING)
+            return code_problem(request, codes.CodeCheck.NONE_PENDING)
         return render(
             request,
             "patients/verify.html",
@@ -126,56 +110,30 @@ def verify(request: PortalRequest) -> HttpResponse:
     form = CodeForm(request.POST)
     if not form.is_valid():
         if challenge is None:
-            return _code_problem(request, codes.CodeCheck.NONE_PENDING)
+            return code_problem(request, codes.CodeCheck.NONE_PENDING)
         form.mark_invalid_fields()
         return render(
             request, "patients/verify.html", {"form": form, "challenge": challenge}
         )
 
     result, challenge = codes.check_code(request.session, form.cleaned_data["code"])
-    if result is not codes.CodeCheck.OK:
-        _failed(result.value)
-        if result is codes.CodeCheck.WRONG:
-            left = challenge.tries_left
-            form.add_error(
-                "code",
-                f"That code isn't right. You can try {left} more time{'s' if left != 1 else ''}.",
-            )
-            form.mark_invalid_fields()
-            return render(
-                request, "patients/verify.html", {"form": form, "challenge": challenge}
-            )
-        return _code_problem(request, result, challenge)
-
-    try:
-        user = get_client().user_sso(
-            type=PATIENT,
-            code=patient_code(challenge.email),
-            first_name=challenge.first_name,
-            last_name=challenge.last_name,
-            dob=challenge.dob,
-            email=challenge.email,
-        )
-    except VSeeError as exc:
-        log.warning("sign-in: VSee SSO failed: %s", type(exc).__name__)
-        audit.vsee_error(exc, endpoint="users.sso")
+    if result is codes.CodeCheck.OK:
+        return HttpResponseRedirect(reverse("patients:about_you"))
+    _failed(result.value)
+    if result is codes.CodeCheck.WRONG and challenge is not None:
+        left = challenge.tries_left
         form.add_error(
-            None,
-            "We couldn't reach the clinic to finish signing you in. "
-            "Your code still works: please try again in a moment.",
+            "code",
+            f"That code isn't right. You can try {left} more time{'s' if left != 1 else ''}.",
         )
+        form.mark_invalid_fields()
         return render(
-            request,
-            "patients/verify.html",
-            {"form": form, "challenge": challenge},
-            status=503,
+            request, "patients/verify.html", {"form": form, "challenge": challenge}
         )
-    codes.end_challenge(request.session)
-    finish_sign_in(request, user, type=PATIENT)
-    return mark_signed_in(HttpResponseRedirect(challenge.next))
+    return code_problem(request, result, challenge)
 
 
-def _code_problem(
+def code_problem(
     request: PortalRequest,
     result: codes.CodeCheck,
     challenge: codes.Challenge | None = None,

@@ -26,6 +26,7 @@ from portal.patients.crosssite import (
 )
 from portal.patients.decorators import mark_signed_in
 from portal.patients.handoff import HandoffError, release_handoff, verify_handoff
+from portal.patients.identity import Identity, IdentityUnreadable, remember_identity
 from portal.patients.signin import (
     FIRST_NAME_KEY,
     MEMBER_KEY,
@@ -72,6 +73,17 @@ def handoff(request: PortalRequest) -> HttpResponse:
         handoff = verify_handoff(request.POST.get("token", ""))
     except HandoffError as exc:
         return _refused(request, exc.reason, next_path)
+    # The clinic's pid is who the patient is: the first hand-off for it records their name
+    # and birth date, and a later one that says otherwise is refused, not applied.
+    claimed = Identity(handoff.first_name, handoff.last_name, handoff.dob)
+    try:
+        recorded = remember_identity(handoff.pid, claimed)
+    except IdentityUnreadable:
+        log.error("hand-off: a known patient's record can't be decrypted")
+        _failed("identity_unreadable")
+        return render(request, "patients/cannot_check.html", status=503)
+    if not recorded.same_person_as(claimed):
+        return _refused(request, "identity_mismatch", next_path)
 
     # The nonce is already recorded: a second request with the same token, racing this
     # one, is refused as a replay while SSO is under way. Recording it only after SSO would
@@ -81,9 +93,9 @@ def handoff(request: PortalRequest) -> HttpResponse:
         user = get_client().user_sso(
             type=PATIENT,
             code=handoff.pid,
-            first_name=handoff.first_name,
-            last_name=handoff.last_name,
-            dob=handoff.dob,
+            first_name=recorded.first_name,
+            last_name=recorded.last_name,
+            dob=recorded.dob,
             email=handoff.email,
             phone=handoff.phone,
         )
