@@ -121,6 +121,29 @@ class TestOneRoom:
         assert client.get("/").status_code == 200
 
 
+class TestTheWayBackForReturningPatients:
+    def test_someone_not_signed_in_is_offered_sign_in_and_their_visits(
+        self, client, vsee_live
+    ):
+        page = client.get("/").content.decode()
+        assert 'href="/sign-in/">Sign in</a>' in page
+        assert 'href="/visits/">Your visits</a>' in page
+        # "Your visits" leads through sign-in and back to the history.
+        r = client.get("/visits/")
+        assert r["Location"] == "/sign-in/?next=%2Fvisits%2F"
+
+    def test_someone_signed_in_is_offered_their_visits(self, patient_client):
+        page = patient_client.get("/").content.decode()
+        assert 'href="/visits/">Your visits</a>' in page
+        assert 'href="/sign-in/">Sign in</a>' not in page
+
+    def test_several_rooms_offer_it_too(self, client, vsee_live):
+        _second_room()
+        page = client.get("/").content.decode()
+        assert "What do you need help with?" in page
+        assert 'href="/sign-in/">Sign in</a>' in page
+
+
 class TestSeveralRooms:
     def test_the_patient_picks_a_room_first(self, client, vsee_live):
         _second_room()

@@ -60,3 +60,25 @@ class TestLandingInTheBrowser:
         assert page.locator(".site-header").inner_text().strip() == "Sunrise Clinic"
         assert page.get_by_role("link", name="Privacy policy").is_visible()
         assert_accessible(page)
+
+
+class TestTheWayBack:
+    def test_your_visits_leads_a_returning_patient_through_sign_in_to_them(
+        self, page, live_server, vsee_live, mailoutbox
+    ):
+        from sandbox.demo import link_demo_patients
+        from tests.e2e.conftest import sign_in_by_email
+
+        link_demo_patients()
+        page.goto(live_server.url + "/")
+        way_back = page.get_by_role("navigation", name="Been here before?")
+        assert way_back.get_by_role("link", name="Sign in").is_visible()
+        way_back.get_by_role("link", name="Your visits").click()
+        sign_in_by_email(page, mailoutbox)  # the demo's Ada: her birth date only
+        page.get_by_role("heading", name="Your visits", level=1).wait_for()
+        assert "Mina Lee" in page.locator("main").inner_text()  # her past visit
+        page.goto(live_server.url + "/")
+        signed_in = page.get_by_role("navigation", name="Your visits")
+        assert signed_in.get_by_role("link", name="Your visits").is_visible()
+        assert page.get_by_role("link", name="Sign in", exact=True).count() == 0
+        assert_accessible(page)
