@@ -117,13 +117,34 @@ def link_demo_patients(*, linked: bool = True) -> None:
     `linked=False` puts the seed's codes back, so that seeding again finds them instead of
     making twins.
     """
-    from portal.patients.identity import Identity, patient_code, remember_identity
+    from portal.patients.family import person_code
+    from portal.patients.identity import (
+        Identity,
+        code_ref,
+        patient_code,
+        remember_identity,
+    )
+    from portal.patients.models import CareLink, KnownPatient
     from sandbox.models import SandboxUser
-    from sandbox.seed import PATIENTS
+    from sandbox.seed import CHILDREN, PATIENTS
 
+    codes = {}
     for seed_code, first, last, email, dob in PATIENTS:
-        hashed = patient_code(email)
+        hashed = codes[seed_code] = patient_code(email)
         old, new = (seed_code, hashed) if linked else (hashed, seed_code)
         SandboxUser.objects.filter(code=old).update(code=new)
         if linked:
             remember_identity(hashed, Identity(first, last, dob.isoformat()))
+    # A child in a patient's care has the code the portal derives when the patient adds
+    # them, and is on the patient's list.
+    for seed_code, first, last, dob, guardian in CHILDREN:
+        who = Identity(first, last, dob.isoformat())
+        derived = person_code(codes[guardian], who)
+        old, new = (seed_code, derived) if linked else (derived, seed_code)
+        SandboxUser.objects.filter(code=old).update(code=new)
+        if linked:
+            remember_identity(derived, who)
+            CareLink.objects.get_or_create(
+                guardian_ref=code_ref(codes[guardian]),
+                person=KnownPatient.objects.get(ref=code_ref(derived)),
+            )

@@ -1,4 +1,5 @@
-"""Demo data for the sandbox: one clinic room, three providers, two patients, past visits."""
+"""Demo data for the sandbox: one clinic room, three providers, two patients and a child in
+Ada's care, past visits."""
 
 from __future__ import annotations
 
@@ -50,6 +51,16 @@ PATIENTS = [
     ("demo-ada", "Ada", "Lovelace", "ada@example.com", date(1985, 12, 10)),
     ("demo-ben", "Ben", "Okafor", "ben@example.com", date(1990, 3, 4)),
 ]
+# Someone in a patient's care: (code, first name, last name, date of birth, guardian's code).
+CHILDREN = [("demo-leo", "Leo", "Lovelace", date(2019, 6, 14), "demo-ada")]
+CHILD_VISIT_NOTES = {
+    "physical_exam": "<p>Left ear drum red and bulging. Temperature 38.1 °C.</p>",
+    "assessment_plan": "<p>Acute otitis media, left ear.</p>",
+    "diagnosis": "Acute otitis media (H66.92)",
+    "patient_instructions": "<p>Children's ibuprofen for pain and fever. "
+    "Call us if he is no better in 48 hours.</p>",
+    "disposition": "Home care",
+}
 PAST_VISIT_NOTES = {
     "physical_exam": "<p>Temperature 38.4 °C. Red, swollen tonsils; no exudate.</p>",
     "assessment_plan": "<p>Acute pharyngitis, likely bacterial.</p>"
@@ -215,6 +226,45 @@ def _visit_without_intake(
     )
 
 
+def _child_visit(
+    leo: SandboxUser, ortiz: SandboxUser, room: SandboxRoom, now: datetime
+) -> SandboxVisit:
+    """Return the walk-in Ada brought Leo to three weeks ago, created once."""
+    code = _id("visit:leo-earache").hex
+    existing = SandboxVisit.objects.filter(code=code).first()
+    if existing:
+        return existing
+    local = ZoneInfo(room.default_timezone)
+    start = datetime.combine(
+        (now - timedelta(days=21)).astimezone(local).date(), time(11), local
+    )
+    intake, _ = SandboxIntake.objects.get_or_create(
+        id=_id("intake:leo-earache"),
+        defaults={
+            "member": leo,
+            "room": room,
+            "data": {"type": 1, "reason_for_visit": "Earache", "location": "NY"},
+            "created": start - timedelta(minutes=10),
+            "modified": start - timedelta(minutes=10),
+        },
+    )
+    return SandboxVisit.objects.create(
+        code=code,
+        member=leo,
+        provider=ortiz,
+        room=room,
+        intake=intake,
+        type=SandboxVisit.WALKIN,
+        status=SandboxVisit.COMPLETED,
+        start=start,
+        end=start + timedelta(minutes=15),
+        close_reason="call_ended",
+        postvisit=CHILD_VISIT_NOTES,
+        created=start - timedelta(minutes=10),
+        modified=start + timedelta(minutes=20),
+    )
+
+
 @transaction.atomic
 def seed_demo(now: datetime | None = None) -> dict[str, Any]:
     """Create the demo clinic once and top up availability; return the codes and ids made."""
@@ -263,7 +313,12 @@ def seed_demo(now: datetime | None = None) -> dict[str, Any]:
             },
         )
         patients.append(patient)
+    for code, first, last, dob, _guardian in CHILDREN:
+        child, _ = SandboxUser.objects.get_or_create(
+            code=code, defaults={"first_name": first, "last_name": last, "dob": dob}
+        )
     visit = _past_visit(patients[0], providers[0], room, now)
+    child_visit = _child_visit(child, providers[1], room, now)
     without_intake = _visit_without_intake(patients[1], providers[2], room, now)
     return {
         "room_code": room.code,
@@ -272,5 +327,6 @@ def seed_demo(now: datetime | None = None) -> dict[str, Any]:
         "patient_codes": [p.code for p in patients],
         "past_visit_id": str(visit.pk),
         "visit_without_intake_id": str(without_intake.pk),
+        "child_visit_id": str(child_visit.pk),
         "new_blocks": blocks,
     }

@@ -22,6 +22,7 @@ from portal.clinic.admin.audit import CSV_FIELDS
 from portal.clinic.models import AuditEvent
 from portal.patients.models import KnownPatient
 from portal.sessions import SessionStore
+from sandbox.models import SandboxVisit
 from tests.booking.test_files import png_bytes
 
 MARKERS = {
@@ -30,6 +31,7 @@ MARKERS = {
     "dob": "1911-11-11",
     "email": "phi.marker.zz@example.com",
 }
+CHILD = {"first_name": "Zyxchildfirst", "last_name": "Qwchildlast", "dob": "2012-12-12"}
 ANSWERS = {
     "reason_for_visit": "MARKER-REASON-7781",
     "location": "NY",
@@ -40,6 +42,9 @@ ANSWERS = {
     "custom_seen_before": "yes",
 }
 NEEDLES = [
+    "Zyxchildfirst",
+    "Qwchildlast",
+    "2012-12-12",
     "Zyxmarkfirst",
     "Qwmarklast",
     "1911-11-11",
@@ -79,6 +84,11 @@ def test_a_patient_s_details_reach_neither_the_audit_log_nor_the_logs(
     sign_in(who)  # the first time: name and birth date recorded
     client.post("/sign-out/")
     sign_in({"dob": MARKERS["dob"]})  # returning: the birth date confirmed
+    # The visit is for someone in the patient's care, added on the way.
+    r = client.post("/rooms/demo-room/walkin/", {**ANSWERS, "who": "new"})
+    locations.append(r["Location"])
+    r = client.post(r["Location"], CHILD)
+    locations.append(r["Location"])
     r = client.post("/rooms/demo-room/walkin/", {**ANSWERS, "phone": "12"})  # invalid
     r = client.post("/rooms/demo-room/walkin/", ANSWERS)
     locations.append(r["Location"])
@@ -138,7 +148,9 @@ def test_a_patient_s_details_reach_neither_the_audit_log_nor_the_logs(
             rows = " ".join(repr(row) for row in cursor.fetchall())
             for needle in NEEDLES:
                 assert needle not in rows, (table, needle)
-    assert KnownPatient.objects.count() == 1  # recognised, by a keyed hash and a seal
+    # Recognised, by a keyed hash and a seal: the patient, and the person in their care.
+    assert KnownPatient.objects.count() == 2
+    assert SandboxVisit.objects.get(pk=visit_id).member.first_name == "Zyxchildfirst"
 
     # Signing out deletes the session, draft and all; ended ones go with housekeeping.
     client.post("/sign-out/")

@@ -27,6 +27,8 @@ class Draft:
     slot_end: int | None = None
     provider_id: str = ""
     visit_id: str = ""
+    # Whom the visit is for: "" the patient, else a person in their care (family.py).
+    person: str = ""
     # A visit-making call failed in a way VSee may still have acted on: before trying
     # again, ask VSee whether the visit exists (portal/booking/reconcile.py).
     unconfirmed: bool = False
@@ -75,14 +77,24 @@ def draft_for(session: SessionBase, room_code: str, option: str) -> Draft:
     if draft is None:
         draft = Draft(room_code=room_code, option=option)
     elif draft.room_code != room_code:
-        draft = Draft(room_code=room_code, option=option, answers=draft.answers)
+        draft = Draft(
+            room_code=room_code,
+            option=option,
+            answers=draft.answers,
+            person=draft.person,
+        )
     elif draft.option != option:
         draft.option = option
         draft.consultation_id, draft.provider_id = "", ""
         draft.slot_start = draft.slot_end = None
     if draft.visit_id:
         # That visit is made; this is a new one, with the answers as a head start.
-        draft = Draft(room_code=room_code, option=option, answers=draft.answers)
+        draft = Draft(
+            room_code=room_code,
+            option=option,
+            answers=draft.answers,
+            person=draft.person,
+        )
     save_draft(session, draft)
     return draft
 
@@ -94,6 +106,9 @@ def forget_vsee_ids(session: SessionBase) -> None:
         save_draft(
             session,
             Draft(
-                room_code=draft.room_code, option=draft.option, answers=draft.answers
+                room_code=draft.room_code,
+                option=draft.option,
+                answers=draft.answers,
+                person=draft.person,
             ),
         )

@@ -10,20 +10,22 @@ import logging
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
-from portal.booking.draft import Draft, draft_for, load_draft
+from portal.booking.draft import Draft, draft_for, load_draft, save_draft
 from portal.booking.options import VisitOption, visit_options
 from portal.clinic import audit
 from portal.clinic.rooms import Room
 from portal.http import PortalRequest
 from portal.patients.decorators import sign_in_url
+from portal.patients.family import person, vsee_for
 from portal.patients.guests import guest_allowed
 from portal.vsee.errors import VSeeError, VSeeRejected
 from portal.vsee.schemas import Room as VSeeRoom
-from portal.vsee.service import current_patient, get_room
+from portal.vsee.service import PatientVSee, current_patient, get_room
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,11 @@ class Step:
     vsee_room: VSeeRoom
     option: VisitOption
     draft: Draft
+    session: SessionBase
+
+    def vsee(self) -> PatientVSee:
+        """The VSee calls of this visit: as the patient, or as the person it is for."""
+        return vsee_for(self.session, self.draft.person)
 
 
 def no_such_room(request: PortalRequest) -> HttpResponse:
@@ -86,7 +93,22 @@ def load_step(
             return HttpResponseRedirect(reverse("intake", args=[room.code, option]))
     else:
         draft = draft_for(request.session, room.code, option)
-    return Step(room=room, vsee_room=vsee_room, option=offered[option], draft=draft)
+    if draft.person and not (
+        room.allow_family and person(request.session, draft.person)
+    ):
+        # No longer on the list, or this room doesn't book for others: start again as
+        # the patient, answers kept.
+        draft = Draft(room_code=room.code, option=option, answers=draft.answers)
+        save_draft(request.session, draft)
+        if needs_intake:
+            return HttpResponseRedirect(reverse("intake", args=[room.code, option]))
+    return Step(
+        room=room,
+        vsee_room=vsee_room,
+        option=offered[option],
+        draft=draft,
+        session=request.session,
+    )
 
 
 def member_id(request: PortalRequest) -> str:

@@ -90,10 +90,27 @@ def _question_field(question: IntakeQuestion) -> forms.Field:
     return forms.CharField(max_length=200, **common)
 
 
+WHO = "who"  # the "Who is this visit for?" field, first when the patient may choose
+
+
 class IntakeForm(AccessibleForm):
     """Base class; `build_intake_form` adds the fields a room asks for."""
 
     questions: list[IntakeQuestion] = []
+
+    def offer_people(self, choices: list[tuple[str, str]]) -> None:
+        """Ask first whom the visit is for: the patient, or someone in their care."""
+        who = forms.ChoiceField(
+            label="Who is this visit for?",
+            choices=choices,
+            widget=forms.RadioSelect,
+            # One is always checked; a form posted without it keeps the draft's choice.
+            required=False,
+            error_messages={
+                "invalid_choice": "Choose who this visit is for from the list.",
+            },
+        )
+        self.fields = {WHO: who, **self.fields}
 
     def vsee_fields(self) -> dict[str, Any]:
         """Return the cleaned answers as the service's intake fields."""
@@ -113,6 +130,8 @@ class IntakeForm(AccessibleForm):
         """Return what the patient typed, as posted, for the session draft."""
         answers: dict[str, Any] = {}
         for name, field in self.fields.items():
+            if name == WHO:
+                continue  # kept as the draft's person, not as an answer
             if isinstance(field, forms.MultipleChoiceField):
                 answers[name] = self.data.getlist(name)
             else:

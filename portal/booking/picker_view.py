@@ -113,6 +113,7 @@ class Picker:
 
 def open_picker(
     request: PortalRequest,
+    vsee: PatientVSee,
     *,
     base_url: str,
     room_code: str,
@@ -149,7 +150,7 @@ def open_picker(
         can_change_consultation=can_change_consultation,
     )
     fetch = vsee_fetch(
-        PatientVSee(request.session),
+        vsee,
         room_code=room_code,
         intake_id=intake_id,
         consultation_id=params.consultation.id or "",

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from portal.booking.flow import Step
 from portal.booking.timezones import patient_time_zone
 from portal.http import PortalRequest
+from portal.patients.family import person
 
 KIND_NAMES = {
     1: "Video visit now",
@@ -59,7 +60,9 @@ def describe_draft(request: PortalRequest, step: Step) -> dict:
         None,
     )
     clinic_zone = step.room.time_zone_for(step.vsee_room)
+    for_person = person(request.session, draft.person) if draft.person else None
     return {
+        "for": for_person.first_name if for_person else "",
         "reason": draft.answers.get("reason_for_visit", ""),
         "file_count": len(draft.file_ids),
         "consultation": consultation,

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("rooms/<str:code>/", views.room_page, name="room"),
     path("rooms/<str:code>/<option:option>/", views.intake, name="intake"),
+    path("rooms/<str:code>/<option:option>/someone/", views.someone, name="someone"),
     path("rooms/<str:code>/<option:option>/files/", views.files_step, name="files"),
     path(
         "rooms/<str:code>/<option:option>/files/<vsee_id:file_id>/remove/",

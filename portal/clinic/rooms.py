@@ -109,6 +109,12 @@ class Room(models.Model):
         help_text="Patients may start a walk-in or e-consult with just their name and "
         "date of birth. Guests have no visit history. VSee must allow guests too.",
     )
+    allow_family = models.BooleanField(
+        "patients may book for people in their care",
+        default=True,
+        help_text="A signed-in patient may start a visit for a child, parent or partner "
+        "in their care, who gets their own VSee patient record.",
+    )
     time_zone = models.CharField(
         max_length=64,
         blank=True,

@@ -44,6 +44,7 @@ def hold_handoff(session: SessionBase, user: SsoUser, next_path: str) -> None:
     session[HELD_KEY] = {
         "user": {
             "id": user.id,
+            "code": user.code,
             "first_name": user.first_name,
             "token": user.token.model_dump(mode="json"),
         },

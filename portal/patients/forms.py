@@ -14,35 +14,40 @@ NAME = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '’.\-])*$")
 DATE_INPUTS = ["%Y-%m-%d", "%m/%d/%Y"]
 
 
-def _name_field(label: str, autocomplete: str) -> forms.CharField:
+def _name_field(label: str, autocomplete: str, whose: str = "your") -> forms.CharField:
     return forms.CharField(
         label=label,
         max_length=50,
         widget=forms.TextInput(attrs={"autocomplete": autocomplete}),
-        error_messages={"required": f"Enter your {label.lower()}."},
+        error_messages={"required": f"Enter {whose} {label.lower()}."},
     )
 
 
-def clean_name(value: str, label: str) -> str:
+def clean_name(value: str, label: str, whose: str = "your") -> str:
     value = " ".join(value.split())
     if not NAME.match(value):
         raise ValidationError(
-            f"Enter your {label} using letters, spaces, hyphens or apostrophes."
+            f"Enter {whose} {label} using letters, spaces, hyphens or apostrophes."
         )
     return value
 
 
 class BirthDateField(forms.DateField):
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, whose: str = "your", **kwargs: Any) -> None:
+        self.whose = whose
         super().__init__(
             label="Date of birth",
             input_formats=DATE_INPUTS,
             widget=forms.DateInput(
-                attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"
+                attrs={
+                    "type": "date",
+                    "autocomplete": "bday" if whose == "your" else "off",
+                },
+                format="%Y-%m-%d",
             ),
             error_messages={
-                "required": "Enter your date of birth.",
-                "invalid": "Enter your date of birth as a real date, for example 12/31/1980.",
+                "required": f"Enter {whose} date of birth.",
+                "invalid": f"Enter {whose} date of birth as a real date, for example 12/31/1980.",
             },
             **kwargs,
         )
@@ -53,9 +58,11 @@ class BirthDateField(forms.DateField):
             return
         today = timezone.localdate()
         if value > today:
-            raise ValidationError("Your date of birth must be in the past.")
+            raise ValidationError(
+                f"{self.whose.capitalize()} date of birth must be in the past."
+            )
         if value.year < today.year - 125:
-            raise ValidationError("Check the year of your date of birth.")
+            raise ValidationError(f"Check the year of {self.whose} date of birth.")
 
 
 class NameAndBirthForm(AccessibleForm):
@@ -68,6 +75,20 @@ class NameAndBirthForm(AccessibleForm):
 
     def clean_last_name(self) -> str:
         return clean_name(self.cleaned_data["last_name"], "last name")
+
+
+class PersonInCareForm(AccessibleForm):
+    """Someone in the patient's care: their own name and date of birth."""
+
+    first_name = _name_field("First name", "off", "their")
+    last_name = _name_field("Last name", "off", "their")
+    dob = BirthDateField(whose="their")
+
+    def clean_first_name(self) -> str:
+        return clean_name(self.cleaned_data["first_name"], "first name", "their")
+
+    def clean_last_name(self) -> str:
+        return clean_name(self.cleaned_data["last_name"], "last name", "their")
 
 
 class BirthDateForm(AccessibleForm):

@@ -85,7 +85,7 @@ def _seal(identity: Identity) -> str:
     return _cipher().encrypt(json.dumps(asdict(identity)).encode()).decode()
 
 
-def _unseal(token: str) -> Identity:
+def unseal(token: str) -> Identity:
     try:
         return Identity(**json.loads(_cipher().decrypt(token.encode())))
     except InvalidToken:
@@ -95,7 +95,7 @@ def _unseal(token: str) -> Identity:
 def known_identity(code: str) -> Identity | None:
     """Return who the patient with this code is, or None if the portal has not seen them."""
     row = KnownPatient.objects.filter(ref=code_ref(code)).first()
-    return _unseal(row.sealed_identity) if row else None
+    return unseal(row.sealed_identity) if row else None
 
 
 def remember_identity(code: str, identity: Identity) -> Identity:

@@ -56,3 +56,28 @@ class KnownPatient(models.Model):
 
     def __str__(self) -> str:
         return f"Known patient {self.ref[:8]}"
+
+
+class CareLink(models.Model):
+    """Someone in a patient's care (a child, a parent, a partner), listed on their account.
+
+    The person is a known patient of their own, with their own VSee record; the link says
+    only whose list they are on, by the same keyed hash that finds the signed-in patient.
+    """
+
+    guardian_ref = models.CharField(max_length=64, db_index=True)  # code_ref
+    person = models.ForeignKey(
+        KnownPatient, on_delete=models.CASCADE, related_name="guardians"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["guardian_ref", "person"], name="one_link_per_person"
+            )
+        ]
+        ordering = ["created", "pk"]
+
+    def __str__(self) -> str:
+        return f"Person in care {self.pk}"

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from portal.booking.draft import forget_vsee_ids
 from portal.clinic import audit
 from portal.http import PortalRequest
+from portal.patients.family import CODE_KEY
 from portal.vsee.schemas import SsoUser, UserType
 from portal.vsee.service import remember_patient
 
@@ -48,12 +49,14 @@ def finish_sign_in(
     *,
     type: int,  # noqa: A002
     owner: str = "",
+    code: str = "",
 ) -> None:
     """Rotate the session key (no fixation), keep the token server-side, and audit it.
 
     The session's notebook (draft answers) carries over only when the same person signs in
     again, as after a token expired mid-flow; anyone else starts with nothing of it.
     `owner` names the person for guests, whose VSee member id is new at every sign-in.
+    `code` is a patient's VSee code: the people in their care are derived from it.
     """
     session = request.session
     owner = owner or f"member:{user.id}"
@@ -67,6 +70,10 @@ def finish_sign_in(
             forget_vsee_ids(session)
     session[OWNER_KEY] = owner
     session[MEMBER_KEY] = user.id
+    if code and type == PATIENT:
+        session[CODE_KEY] = code
+    else:
+        session.pop(CODE_KEY, None)
     # Shown in the header ("Signed in as Ada"): a patient sent in by someone else's
     # hand-off link sees at once that it is not their account.
     session[FIRST_NAME_KEY] = (user.first_name or "")[:50]

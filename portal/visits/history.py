@@ -27,7 +27,7 @@ class History:
 
 
 def row_for(
-    visit: Visit, zone: str, now: int, *, in_progress: bool = False
+    visit: Visit, zone: str, now: int, *, in_progress: bool = False, person: str = ""
 ) -> HistoryRow:
     return HistoryRow(
         visit=visit,
@@ -39,12 +39,31 @@ def row_for(
         change=not in_progress and can_change(visit, now),
         summary=has_summary(visit),
         leave=can_leave(visit),
+        person=person,
     )
 
 
 def build_history(
-    visits: list[Visit], current: Visit | None, zone: str, now: int, past_limit: int
+    visits: list[Visit],
+    current: Visit | None,
+    zone: str,
+    now: int,
+    past_limit: int,
+    names: dict[str, str] | None = None,
 ) -> History:
+    """Sort the visits into now, upcoming and past; `names` labels the visits of people in
+    the patient's care with their first name, by visit id."""
+    names = names or {}
+
+    def row(visit: Visit, *, in_progress: bool = False) -> HistoryRow:
+        return row_for(
+            visit,
+            zone,
+            now,
+            in_progress=in_progress,
+            person=names.get(visit.id or "", ""),
+        )
+
     current_id = current.id if current else None
     others = [v for v in visits if v.id != current_id]
     upcoming = sorted(
@@ -57,8 +76,8 @@ def build_history(
         reverse=True,
     )
     return History(
-        upcoming=[row_for(v, zone, now) for v in upcoming],
-        current=row_for(current, zone, now, in_progress=True) if current else None,
-        past=[row_for(v, zone, now) for v in past[:past_limit]],
+        upcoming=[row(v) for v in upcoming],
+        current=row(current, in_progress=True) if current else None,
+        past=[row(v) for v in past[:past_limit]],
         more_past=max(0, len(past) - past_limit),
     )

@@ -105,3 +105,4 @@ class HistoryRow:
     change: bool
     summary: bool
     leave: bool = False
+    person: str = ""  # the first name of the person in care it is for; "" the patient's

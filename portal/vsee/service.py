@@ -32,6 +32,8 @@ from portal.vsee.schemas import (
 )
 
 PATIENT_KEY = "vsee.patient"
+# VSee sign-ins of the people in the patient's care, made this session, by person key.
+PEOPLE_KEY = "vsee.people"
 INTAKES_KEY = "vsee.intakes"
 # After VSee fails to name a room's providers, pages go without names this long.
 PROVIDER_NAMES_RETRY_SECONDS = 60
@@ -147,6 +149,7 @@ def remember_patient(
         token=user.token.token, member_id=user.id, expiry=user.token.expiry, type=type
     )
     session[PATIENT_KEY] = asdict(identity)
+    session.pop(PEOPLE_KEY, None)
     session.pop(INTAKES_KEY, None)
     return identity
 
@@ -159,7 +162,37 @@ def current_patient(session: SessionBase) -> PatientIdentity | None:
 
 def forget_patient(session: SessionBase) -> None:
     session.pop(PATIENT_KEY, None)
+    session.pop(PEOPLE_KEY, None)
     session.pop(INTAKES_KEY, None)
+
+
+def remember_person(session: SessionBase, key: str, user: SsoUser) -> PatientIdentity:
+    """Store the VSee sign-in of a person in the patient's care, by their person key."""
+    identity = PatientIdentity(
+        token=user.token.token,
+        member_id=user.id,
+        expiry=user.token.expiry,
+        type=UserType.PATIENT,
+    )
+    people = dict(session.get(PEOPLE_KEY) or {})
+    people[key] = asdict(identity)
+    session[PEOPLE_KEY] = people
+    return identity
+
+
+def signed_in_person(session: SessionBase, key: str) -> PatientIdentity | None:
+    """Return the VSee sign-in of a person in care while it is good, else None."""
+    raw = (session.get(PEOPLE_KEY) or {}).get(key)
+    if not raw:
+        return None
+    identity = PatientIdentity(**raw)
+    return None if _spent(identity) else identity
+
+
+def _spent(identity: PatientIdentity) -> bool:
+    return bool(
+        identity.expiry and identity.expiry - TOKEN_MARGIN_SECONDS < time.time()
+    )
 
 
 def patient_token(session: SessionBase) -> str:
@@ -167,21 +200,46 @@ def patient_token(session: SessionBase) -> str:
     identity = current_patient(session)
     if identity is None:
         raise VSeeAuthExpired("Not signed in")
-    if identity.expiry and identity.expiry - TOKEN_MARGIN_SECONDS < time.time():
+    if _spent(identity):
         raise VSeeAuthExpired("Token expired")
     return identity.token
 
 
 class PatientVSee:
-    """The VSee calls a signed-in patient makes, bound to one request's session."""
+    """The VSee calls a signed-in patient makes, bound to one request's session.
 
-    def __init__(self, session: SessionBase, client: VSeeClient | None = None) -> None:
+    With `person`, the calls are made as that person in the patient's care, with their
+    own VSee sign-in (portal/patients/family.py makes it): never as the patient.
+    """
+
+    def __init__(
+        self,
+        session: SessionBase,
+        client: VSeeClient | None = None,
+        *,
+        person: str = "",
+    ) -> None:
         self.session = session
         self.client = client or get_client()
+        self.person = person
+
+    def _acting(self) -> PatientIdentity:
+        if not self.person:
+            patient_token(self.session)  # raises when signed out or spent
+            identity = current_patient(self.session)
+        else:
+            identity = signed_in_person(self.session, self.person)
+        if identity is None:
+            raise VSeeAuthExpired("Not signed in")
+        return identity
 
     @property
     def token(self) -> str:
-        return patient_token(self.session)
+        return self._acting().token
+
+    @property
+    def member_id(self) -> str:
+        return self._acting().member_id
 
     # --- intakes, cached in the session -------------------------------------------------------
 
@@ -253,8 +311,7 @@ class PatientVSee:
         patient another's visit.
         """
         visit = self.visit_get(visit_id)
-        identity = current_patient(self.session)
-        if identity is None or str(visit.member_id or "") != identity.member_id:
+        if str(visit.member_id or "") != self.member_id:
             raise VSeeRejected("Visit not found", status=404)
         return visit
 

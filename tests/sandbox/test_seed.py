@@ -40,11 +40,12 @@ class TestSeedDemo:
         assert counts() == {
             "SandboxRoom": 1,
             "SandboxConsultation": 2,
-            "SandboxUser": 5,
+            "SandboxUser": 6,  # three providers, Ada, Ben and Leo in Ada's care
             "SandboxAvailability": 3 * 14,
-            "SandboxIntake": 1,
-            # Ada's appointment and the walk-in it started; Ben's visit without intake.
-            "SandboxVisit": 3,
+            "SandboxIntake": 2,
+            # Ada's appointment and the walk-in it started; Ben's visit without intake;
+            # Leo's walk-in.
+            "SandboxVisit": 4,
         }
         ben = SandboxUser.objects.get(code="demo-ben")
         assert (ben.email, ben.dob.isoformat(), ben.type) == (
@@ -63,7 +64,7 @@ class TestSeedDemo:
         made = seed_demo(now=FIXED_NOW + timedelta(days=1))
         assert made["new_blocks"] == 3
         assert SandboxVisit.objects.get(pk=visit.pk).start == visit.start
-        assert SandboxVisit.objects.count() == 3
+        assert SandboxVisit.objects.count() == 4
 
     def test_it_puts_blocks_at_local_opening_hours(self, seeded):
         ortiz = SandboxUser.objects.get(code="demo-dr-ortiz")
@@ -86,6 +87,12 @@ class TestSeedDemo:
         assert appointment.end - appointment.start == timedelta(minutes=30)
         assert (FIXED_NOW - appointment.start).days == 10
         assert visit.pk >= 1000, "visit ids start at 1000"
+
+    def test_it_gives_leo_in_ada_s_care_a_visit_of_his_own(self, seeded):
+        visit = SandboxVisit.objects.get(pk=seeded["child_visit_id"])
+        assert visit.member.code == "demo-leo" and visit.member.email == ""
+        assert (visit.type, visit.status) == (1, 30)
+        assert visit.postvisit["diagnosis"].startswith("Acute otitis media")
 
     def test_it_gives_ben_a_visit_the_clinic_opened_without_an_intake(
         self, seeded, api, ben_token

@@ -52,11 +52,17 @@ class TestHistory:
         found = sections(page)
         assert found["upcoming"] == [sooner.id, later.id]
         assert found["now"] == [walkin.id]
-        # Ada's past appointment and the walk-in it started are one row, the appointment's.
-        assert found["past"] == [econsult.id, str(past_visit.related_appointment_id)]
+        # Ada's past appointment and the walk-in it started are one row, the appointment's;
+        # then the visit of Leo, in her care, three weeks ago.
+        leo = SandboxVisit.objects.get(member__first_name="Leo")
+        assert found["past"] == [
+            econsult.id,
+            str(past_visit.related_appointment_id),
+            str(leo.pk),
+        ]
         assert "Completed" in page and "Sent" in page and "Booked" in page
 
-    def test_it_makes_one_list_call_and_one_current_call(
+    def test_it_makes_one_list_call_and_one_current_call_per_person(
         self, ada_client, book, monkeypatch
     ):
         book(0)
@@ -69,9 +75,17 @@ class TestHistory:
             return real(self, method, path, endpoint=endpoint, **kwargs)
 
         monkeypatch.setattr(VSeeClient, "_request", counting)
-        ada_client.get("/visits/")
+        ada_client.get("/visits/", {"person": "me"})
         assert sorted(c for c in calls if c.startswith("visits.")) == [
             "visits.current",
+            "visits.list",
+        ]
+        calls.clear()
+        ada_client.get("/visits/")  # Ada's, and Leo's in her care
+        assert sorted(c for c in calls if c.startswith("visits.")) == [
+            "visits.current",
+            "visits.current",
+            "visits.list",
             "visits.list",
         ]
 

@@ -5,6 +5,7 @@ from portal.booking.views.files import file_remove, files_step
 from portal.booking.views.intake import intake
 from portal.booking.views.review import review
 from portal.booking.views.rooms import landing, room_page
+from portal.booking.views.someone import someone
 from portal.booking.views.time import time_step
 
 __all__ = [
@@ -17,5 +18,6 @@ __all__ = [
     "landing",
     "review",
     "room_page",
+    "someone",
     "time_step",
 ]

@@ -19,9 +19,9 @@ from portal.clinic.branding import current_branding
 from portal.clinic.rooms import Room
 from portal.http import PortalRequest
 from portal.patients.decorators import patient_required
-from portal.visits.access import own_visit_or_404
+from portal.patients.family import ME, owner_of, person
+from portal.visits.access import own_visit_or_404, visit_vsee
 from portal.visits.rows import can_join
-from portal.vsee.service import PatientVSee
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +38,11 @@ def booked(request: PortalRequest, visit_id: str) -> HttpResponse:
     )
     clinic_zone = clinic_time_zone(room) if room else "UTC"
     patient_zone = patient_time_zone(request, clinic_zone)
+    owner = owner_of(request.session, visit.id) or ME
+    for_person = person(request.session, owner) if owner != ME else None
     ctx = {
         "visit": visit,
+        "for": for_person.first_name if for_person else "",
         "kind": KIND_NAMES.get(visit.type or 0, "Visit"),
         "room": room,
         "when": when(visit.start, patient_zone, clinic_zone),
@@ -75,8 +78,8 @@ def join(request: PortalRequest, visit_id: str) -> HttpResponse:
     Only while joining makes sense: a walk-in still open, an appointment from shortly
     before its start, or whatever VSee says is under way now.
     """
-    vsee = PatientVSee(request.session)
     visit = own_visit_or_404(request, visit_id)
+    vsee = visit_vsee(request, visit.id)
     if not can_join(visit, int(time.time())):
         current = vsee.visit_current()
         if not (current and current.id == visit.id):

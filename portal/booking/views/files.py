@@ -42,7 +42,7 @@ from portal.clinic.rooms import Room
 from portal.http import PortalRequest
 from portal.patients.decorators import patient_required
 from portal.vsee.errors import VSeeAuthExpired, VSeeError
-from portal.vsee.service import PatientVSee, Upload
+from portal.vsee.service import Upload
 
 log = logging.getLogger(__name__)
 
@@ -128,9 +128,7 @@ def file_remove(
         remaining = [i for i in draft.file_ids if i != file_id]
         try:
             # VSee first: if it fails, the file stays attached both there and here.
-            PatientVSee(request.session).intake_update(
-                draft.intake_id, attachments=remaining
-            )
+            step.vsee().intake_update(draft.intake_id, attachments=remaining)
         except VSeeAuthExpired:
             raise
         except VSeeError as exc:
@@ -174,7 +172,7 @@ def _upload(request: PortalRequest, step: Step) -> HttpResponse:
             continue
         accepted.append((upload, kind, content))
 
-    vsee = PatientVSee(request.session)
+    vsee = step.vsee()
     stored = _stored(request)
     added: list[str] = []
     vsee_down = ""
@@ -257,9 +255,7 @@ def _continue(request: PortalRequest, step: Step) -> HttpResponse:
 
 def _sync(request: PortalRequest, step: Step) -> None:
     """Make the intake in VSee carry exactly the draft's files."""
-    PatientVSee(request.session).intake_update(
-        step.draft.intake_id, attachments=step.draft.file_ids
-    )
+    step.vsee().intake_update(step.draft.intake_id, attachments=step.draft.file_ids)
     request.session.pop(UNSYNCED_KEY, None)
 
 

@@ -6,18 +6,19 @@ import logging
 
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from portal.booking.draft import save_draft
 from portal.booking.flow import Step, load_step, member_id, record_vsee_error
-from portal.booking.intake_form import IntakeForm, build_intake_form
+from portal.booking.intake_form import WHO, IntakeForm, build_intake_form
+from portal.booking.people import MYSELF, SOMEONE_NEW, choose_person, who_choices
 from portal.booking.steps import next_url, progress
 from portal.clinic import audit
 from portal.http import PortalRequest
 from portal.patients.decorators import patient_required
 from portal.vsee.errors import VSeeAuthExpired, VSeeError
 from portal.vsee.schemas import VisitType
-from portal.vsee.service import PatientVSee
 
 log = logging.getLogger(__name__)
 
@@ -32,16 +33,25 @@ def intake(request: PortalRequest, code: str, option: str) -> HttpResponse:
     if isinstance(step, HttpResponse):
         return step
     form_class = build_intake_form(step.room, option)
+    people = who_choices(request, step)
     if request.method == "GET":
-        return _render(request, step, form_class(initial=step.draft.answers))
+        initial = {**step.draft.answers, WHO: step.draft.person or MYSELF}
+        return _render(request, step, _with_people(form_class(initial=initial), people))
 
-    form = form_class(request.POST)
+    form = _with_people(form_class(request.POST), people)
     # Kept before validation: a refresh or a wrong field never loses what was typed.
     step.draft.answers.update(form.draft_answers())
     save_draft(request.session, step.draft)
     if not form.is_valid():
         form.mark_invalid_fields()
         return _render(request, step, form)
+    if people and form.cleaned_data[WHO]:
+        chosen = form.cleaned_data[WHO]
+        if chosen == SOMEONE_NEW:
+            return HttpResponseRedirect(
+                reverse("someone", args=[step.room.code, option])
+            )
+        choose_person(request, step, "" if chosen == MYSELF else chosen)
     try:
         _save_intake(request, step, form)
     except VSeeAuthExpired:
@@ -51,6 +61,12 @@ def intake(request: PortalRequest, code: str, option: str) -> HttpResponse:
         record_vsee_error(request, exc, room_code=step.room.code, option=option)
         return _render(request, step, form, vsee_down=True)
     return HttpResponseRedirect(next_url(step.room, option, "intake"))
+
+
+def _with_people(form: IntakeForm, people: list[tuple[str, str]]) -> IntakeForm:
+    if people:
+        form.offer_people(people)
+    return form
 
 
 def _render(
@@ -68,7 +84,7 @@ def _render(
 
 def _save_intake(request: PortalRequest, step: Step, form: IntakeForm) -> None:
     """Create the VSee intake once; later submits update that same intake."""
-    vsee = PatientVSee(request.session)
+    vsee = step.vsee()
     draft, option = step.draft, step.option.key
     fields = {
         **form.vsee_fields(),

@@ -20,6 +20,7 @@ from portal.booking.summary import describe_draft
 from portal.clinic import audit
 from portal.http import PortalRequest
 from portal.patients.decorators import patient_required
+from portal.patients.family import remember_owner
 from portal.patients.guests import guest_may_open_a_visit
 from portal.patients.ratelimit import slow_down_page
 from portal.vsee.errors import VSeeAuthExpired, VSeeError, VSeeRejected, VSeeSlotTaken
@@ -68,7 +69,7 @@ def review(request: PortalRequest, code: str, option: str) -> HttpResponse:
             "We couldn't confirm this just now. Please check your visits, or try again.",
         )
         return _render(request, step, status=409)
-    vsee = PatientVSee(request.session)
+    vsee = step.vsee()
     try:
         # The last try's answer was lost: VSee may have made the visit then.
         visit_id = made_from_draft(vsee, draft) if draft.unconfirmed else ""
@@ -124,7 +125,7 @@ def _slot_was_taken(request: PortalRequest, step: Step, exc: VSeeError) -> bool:
     words decide only when its availability can't be asked."""
     if step.option.key != "appointment" or not isinstance(exc, VSeeRejected):
         return False
-    gone = slot_gone(PatientVSee(request.session), step.draft)
+    gone = slot_gone(step.vsee(), step.draft)
     return isinstance(exc, VSeeSlotTaken) if gone is None else gone
 
 
@@ -140,7 +141,7 @@ def _not_created(request: PortalRequest, step: Step, why: str) -> None:
 
 
 def _make_visit(request: PortalRequest, step: Step) -> Visit:
-    vsee = PatientVSee(request.session)
+    vsee = step.vsee()
     draft, room_code = step.draft, step.room.code
     if draft.option == "walkin":
         return vsee.visit_add_walkin(intake_id=draft.intake_id, room_code=room_code)
@@ -180,6 +181,7 @@ def _wait_for_first_submit(draft: Draft) -> str:
 
 
 def _go_to_booked(request: PortalRequest, draft: Draft, visit_id: str) -> HttpResponse:
+    remember_owner(request.session, [visit_id], draft.person)
     draft.visit_id = visit_id
     draft.unconfirmed = False
     save_draft(request.session, draft)

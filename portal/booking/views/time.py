@@ -39,6 +39,7 @@ def time_step(request: PortalRequest, code: str) -> HttpResponse:
     consultations = step.room.consultations(step.vsee_room)
     picker = open_picker(
         request,
+        step.vsee(),
         base_url=reverse("time", args=[step.room.code]),
         room_code=step.room.code,
         intake_id=step.draft.intake_id,

@@ -205,6 +205,7 @@ class RoomAdmin(admin.ModelAdmin):
                     "offers_econsult",
                     "consultation_ids",
                     "allow_guests",
+                    "allow_family",
                 ],
                 "description": "Patients choose between the options ticked here. Each must "
                 "also be switched on for the room in VSee.",

@@ -117,9 +117,10 @@ def handoff(request: PortalRequest) -> HttpResponse:
         return response
 
     if _someone_else_signed_in(request, user.id):
+        user = user.model_copy(update={"code": handoff.pid})
         hold_handoff(request.session, user, next_path)
         return _confirm_page(request, next_path)
-    finish_sign_in(request, user, type=PATIENT)
+    finish_sign_in(request, user, type=PATIENT, code=handoff.pid)
     return mark_signed_in(HttpResponseRedirect(next_path))
 
 
@@ -133,7 +134,7 @@ def handoff_confirm(request: PortalRequest) -> HttpResponse:
     if request.POST.get("choice") != "switch":
         _failed("declined")
         return HttpResponseRedirect(next_path)
-    finish_sign_in(request, user, type=PATIENT)
+    finish_sign_in(request, user, type=PATIENT, code=user.code or "")
     return mark_signed_in(HttpResponseRedirect(next_path))
 
 

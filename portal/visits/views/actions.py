@@ -17,12 +17,11 @@ from portal.booking.timezones import clinic_time_zone, patient_time_zone
 from portal.clinic import audit
 from portal.http import PortalRequest
 from portal.patients.decorators import patient_required
-from portal.visits.access import own_merged_visit_or_404, own_visit_or_404
+from portal.visits.access import own_merged_visit_or_404, own_visit_or_404, visit_vsee
 from portal.visits.history import row_for
 from portal.visits.rows import can_change, can_leave, has_summary
 from portal.vsee.errors import VSeeAuthExpired, VSeeError, VSeeRejected
 from portal.vsee.schemas import CloseReason, Visit, VisitStatus, VisitType
-from portal.vsee.service import PatientVSee
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +80,7 @@ def summary(request: PortalRequest, visit_id: str) -> HttpResponse:
             visit.related_walkin_id if visit.type == VisitType.APPOINTMENT else None
         )
         try:
-            url = PatientVSee(request.session).visit_summary_url(carrier or visit.id)
+            url = visit_vsee(request, visit.id).visit_summary_url(carrier or visit.id)
         except VSeeRejected as exc:
             log.info("no visit summary: status=%s", exc.status)
     if not url:
@@ -126,7 +125,7 @@ def leave(request: PortalRequest, visit_id: str) -> HttpResponse:
 def _closed(request: PortalRequest, visit: Visit, reason: str, *, option: str) -> bool:
     """Close the visit in VSee; False (logged and audited) when VSee could not."""
     try:
-        PatientVSee(request.session).visit_close(visit.id, reason)
+        visit_vsee(request, visit.id).visit_close(visit.id, reason)
     except VSeeAuthExpired:
         raise
     except VSeeError as exc:

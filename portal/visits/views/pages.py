@@ -14,12 +14,22 @@ from portal.booking.timezones import clinic_time_zone, patient_time_zone
 from portal.clinic.questions import IntakeQuestion
 from portal.http import PortalRequest
 from portal.patients.decorators import patient_required, sign_in_url
+from portal.patients.family import (
+    ME,
+    Person,
+    owner_of,
+    people_in_care,
+    person,
+    remember_owner,
+    vsee_for,
+)
 from portal.visits.access import own_merged_visit_or_404
 from portal.visits.history import build_history, row_for
 from portal.visits.notes import clean_note
 from portal.visits.related import merge_related, merged
+from portal.vsee.errors import VSeeAuthExpired, VSeeError
 from portal.vsee.schemas import Visit
-from portal.vsee.service import PatientVSee, current_patient
+from portal.vsee.service import current_patient
 
 log = logging.getLogger(__name__)
 
@@ -42,19 +52,61 @@ def history(request: PortalRequest) -> HttpResponse:
     if current_patient(request.session).is_guest:
         ctx = {"sign_in_url": sign_in_url("/visits/")}
         return render(request, "visits/guest.html", ctx)
-    vsee = PatientVSee(request.session)
-    listed = vsee.visit_list()
-    visits = merge_related(listed)
-    current = _as_known(vsee.visit_current(), listed)
+    people = people_in_care(request.session)
+    shown, unknown_person = _whose(request.GET.get("person"), people)
+    visits: list[Visit] = []
+    current: Visit | None = None
+    names: dict[str, str] = {}
+    unreadable, not_loaded = 0, []
+    for who in shown:
+        try:
+            vsee = vsee_for(request.session, who.key)
+            listed = vsee.visit_list()
+            now_on = _as_known(vsee.visit_current(), listed)
+        except VSeeAuthExpired:
+            raise
+        except VSeeError as exc:
+            if who.is_me:
+                raise  # the patient's own visits: the "try again" page
+            log.warning("history: a person's visits failed: %s", type(exc).__name__)
+            not_loaded.append(who.first_name)
+            continue
+        mine = merge_related(listed)
+        ids = [v.id for v in listed] + ([now_on.id] if now_on else [])
+        remember_owner(request.session, ids, who.key)
+        if not who.is_me:
+            names.update(dict.fromkeys(ids, who.first_name))
+        visits += mine
+        current = current or now_on
+        unreadable += listed.skipped
     zone = patient_time_zone(request, clinic_time_zone())
     limit = _past_limit(request.GET.get("past"))
+    chosen = request.GET.get("person", "") if not unknown_person else ""
     ctx = {
-        "history": build_history(visits, current, zone, int(time.time()), limit),
+        "history": build_history(visits, current, zone, int(time.time()), limit, names),
         "zone": zone,
         "next_past": limit + PAST_PAGE,
-        "unreadable": listed.skipped,
+        "unreadable": unreadable,
+        "people": people,
+        "chosen": chosen,
+        "person_query": f"person={chosen}&" if chosen else "",
+        "unknown_person": unknown_person,
+        "not_loaded": not_loaded,
     }
     return render(request, "visits/history.html", ctx)
+
+
+def _whose(asked: str | None, people: list[Person]) -> tuple[list[Person], bool]:
+    """Whose visits `?person=` asks for (everyone's when absent), and whether it named
+    someone not on the list (then everyone's, with a note)."""
+    me = Person(ME, "")
+    everyone = [me, *people]
+    if not asked:
+        return everyone, False
+    if asked == "me":
+        return [me], False
+    found = [p for p in people if p.key == asked]
+    return (found, False) if found else (everyone, True)
 
 
 def _as_known(current: Visit | None, listed: list[Visit]) -> Visit | None:
@@ -74,10 +126,14 @@ def detail(request: PortalRequest, visit_id: str) -> HttpResponse:
     visit = own_merged_visit_or_404(request, visit_id)
     zone = patient_time_zone(request, clinic_time_zone())
     now = int(time.time())
+    owner = owner_of(request.session, visit.id) or ME
+    for_person = person(request.session, owner) if owner != ME else None
     intake = visit.intake
     notes = visit.postvisit
     ctx = {
-        "row": row_for(visit, zone, now),
+        "row": row_for(
+            visit, zone, now, person=for_person.first_name if for_person else ""
+        ),
         "visit": visit,
         "ends": format_when(visit.end, zone) if visit.end else "",
         "reason": intake.reason_for_visit if intake else "",

@@ -18,7 +18,7 @@ from portal.clinic import audit
 from portal.clinic.rooms import Room
 from portal.http import PortalRequest
 from portal.patients.decorators import patient_required
-from portal.visits.access import own_visit_or_404
+from portal.visits.access import own_visit_or_404, visit_vsee
 from portal.visits.rows import can_change
 from portal.vsee.errors import (
     VSeeAuthExpired,
@@ -27,7 +27,7 @@ from portal.vsee.errors import (
     VSeeSlotTaken,
 )
 from portal.vsee.schemas import Visit
-from portal.vsee.service import PatientVSee, get_room
+from portal.vsee.service import get_room
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ def reschedule(request: PortalRequest, visit_id: str) -> HttpResponse:
     booked_type = (visit.intake.consultation or {}).get("id") if visit.intake else None
     picker = open_picker(
         request,
+        visit_vsee(request, visit.id),
         base_url=reverse("visits:reschedule", args=[visit.id]),
         room_code=vsee_room.code,
         intake_id=visit.intake_id or "",
@@ -79,7 +80,7 @@ def _move(request: PortalRequest, visit: Visit, picker: Picker) -> HttpResponse:
         return _render(request, visit, picker.page, status=400)
     provider_id = picker.provider_for(slot)
     try:
-        PatientVSee(request.session).visit_update(
+        visit_vsee(request, visit.id).visit_update(
             visit.id,
             slot_start=slot.start,
             slot_end=slot.end,

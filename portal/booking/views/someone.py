@@ -1,0 +1,55 @@
+"""Adding someone in the patient's care, from the start of a visit for them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from portal.booking.flow import load_step
+from portal.booking.people import MOST_PEOPLE, choose_person, offers_people
+from portal.http import PortalRequest
+from portal.patients.decorators import patient_required
+from portal.patients.family import CODE_KEY, add_person, people_in_care
+from portal.patients.forms import PersonInCareForm
+from portal.patients.identity import Identity, known_identity
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def someone(request: PortalRequest, code: str, option: str) -> HttpResponse:
+    step = load_step(request, code, option, needs_intake=False)
+    if isinstance(step, HttpResponse):
+        return step
+    back = reverse("intake", args=[step.room.code, option])
+    if not offers_people(request, step):
+        return HttpResponseRedirect(back)
+    form = PersonInCareForm(request.POST if request.method == "POST" else None)
+    ctx = {"room": step.room, "option": step.option, "form": form, "back": back}
+    if not form.is_bound or not form.is_valid():
+        if form.is_bound:
+            form.mark_invalid_fields()
+        return render(request, "booking/someone.html", ctx)
+
+    data = form.cleaned_data
+    who = Identity(data["first_name"], data["last_name"], data["dob"].isoformat())
+    me = known_identity(request.session[CODE_KEY])
+    if me is not None and me.same_person_as(who):
+        form.add_error(
+            None, "Those are your own details: choose \u201cMe\u201d instead."
+        )
+        return render(request, "booking/someone.html", ctx)
+    if len(people_in_care(request.session)) >= MOST_PEOPLE:
+        form.add_error(
+            None, "Your list is full. Please call the clinic to book for someone else."
+        )
+        return render(request, "booking/someone.html", ctx)
+    person = add_person(request.session, who)
+    choose_person(request, step, person.key)
+    messages.success(
+        request,
+        f"{person.first_name} is on your list now. This visit is for {person.first_name}.",
+    )
+    return HttpResponseRedirect(back)
