@@ -77,6 +77,10 @@ DEMO_QUESTIONS = [
 ]
 
 
+# Answers filled in from the patient's previous visit.
+REMEMBERED = {"insurance"}
+
+
 @transaction.atomic
 def load_demo_configuration() -> Room:
     """Create or refresh the demo room, its questions and the clinic's name."""
@@ -84,6 +88,7 @@ def load_demo_configuration() -> Room:
     for position, (key, shared, label, kind, choices, required, hint) in enumerate(
         DEMO_QUESTIONS, start=1
     ):
+        remember = key in REMEMBERED
         IntakeQuestion.objects.update_or_create(
             room=None if shared else room,
             key=key,
@@ -94,6 +99,7 @@ def load_demo_configuration() -> Room:
                 "choices": choices,
                 "required": required,
                 "help_text": hint,
+                "remember": remember,
                 "for_walkin": True,
                 "for_appointment": True,
                 "for_econsult": True,

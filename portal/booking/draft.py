@@ -29,6 +29,10 @@ class Draft:
     visit_id: str = ""
     # Whom the visit is for: "" the patient, else a person in their care (family.py).
     person: str = ""
+    # Answers filled in from that person's previous visit (prefill.py), and whether that
+    # was looked for already.
+    prefilled: dict[str, Any] = field(default_factory=dict)
+    prefill_checked: bool = False
     # A visit-making call failed in a way VSee may still have acted on: before trying
     # again, ask VSee whether the visit exists (portal/booking/reconcile.py).
     unconfirmed: bool = False

@@ -6,6 +6,7 @@ from django.contrib import messages
 
 from portal.booking.draft import save_draft
 from portal.booking.flow import Step
+from portal.booking.prefill import forget_prefill
 from portal.http import PortalRequest
 from portal.patients.family import may_have_people, people_in_care
 from portal.patients.signin import FIRST_NAME_KEY
@@ -32,12 +33,14 @@ def who_choices(request: PortalRequest, step: Step) -> list[tuple[str, str]]:
     return choices
 
 
-def choose_person(request: PortalRequest, step: Step, key: str) -> None:
+def choose_person(request: PortalRequest, step: Step, key: str) -> bool:
     """Make the visit for this person. What VSee holds for the one before (the intake and
-    its files) is theirs, so it is left behind; the answers carry over."""
+    its files) is theirs, so it is left behind; the answers carry over, except those filled
+    in from the last visit of the one before. Return whether the form needs another look
+    because of that."""
     draft = step.draft
     if draft.person == key:
-        return
+        return False
     if draft.file_ids:
         messages.info(
             request,
@@ -45,4 +48,6 @@ def choose_person(request: PortalRequest, step: Step, key: str) -> None:
         )
     draft.person = key
     draft.intake_id, draft.file_ids = "", []
+    look_again = forget_prefill(draft)
     save_draft(request.session, draft)
+    return look_again

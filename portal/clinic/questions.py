@@ -76,6 +76,13 @@ class IntakeQuestion(models.Model):
         help_text="For single and multiple choice: one choice per line, as patients see it.",
     )
     required = models.BooleanField(default=False)
+    remember = models.BooleanField(
+        "remember for next time",
+        default=False,
+        help_text="Fill in the patient's answer from their previous visit (read from "
+        "VSee, not kept by the portal), for answers that rarely change, like insurance. "
+        "They see it was filled in and can change it.",
+    )
     for_walkin = models.BooleanField("walk-in", default=True)
     for_appointment = models.BooleanField("appointment", default=True)
     for_econsult = models.BooleanField("e-consult", default=True)

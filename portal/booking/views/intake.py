@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,6 +14,7 @@ from portal.booking.draft import save_draft
 from portal.booking.flow import Step, load_step, member_id, record_vsee_error
 from portal.booking.intake_form import WHO, IntakeForm, build_intake_form
 from portal.booking.people import MYSELF, SOMEONE_NEW, choose_person, who_choices
+from portal.booking.prefill import fill_in_from_last_visit, prefilled_labels
 from portal.booking.steps import next_url, progress
 from portal.clinic import audit
 from portal.http import PortalRequest
@@ -35,6 +37,7 @@ def intake(request: PortalRequest, code: str, option: str) -> HttpResponse:
     form_class = build_intake_form(step.room, option)
     people = who_choices(request, step)
     if request.method == "GET":
+        fill_in_from_last_visit(request, step, list(form_class.base_fields))
         initial = {**step.draft.answers, WHO: step.draft.person or MYSELF}
         return _render(request, step, _with_people(form_class(initial=initial), people))
 
@@ -51,7 +54,13 @@ def intake(request: PortalRequest, code: str, option: str) -> HttpResponse:
             return HttpResponseRedirect(
                 reverse("someone", args=[step.room.code, option])
             )
-        choose_person(request, step, "" if chosen == MYSELF else chosen)
+        if choose_person(request, step, "" if chosen == MYSELF else chosen):
+            messages.info(
+                request,
+                "Answers filled in from a previous visit were for someone else: "
+                "please check the form for this visit.",
+            )
+            return HttpResponseRedirect(request.path)
     try:
         _save_intake(request, step, form)
     except VSeeAuthExpired:
@@ -77,6 +86,7 @@ def _render(
         "option": step.option,
         "progress": progress(step.room, step.option.key, "intake"),
         "form": form,
+        "prefilled": prefilled_labels(step, form.fields),
         "vsee_down": vsee_down,
     }
     return render(request, "booking/intake.html", ctx, status=503 if vsee_down else 200)
