@@ -75,3 +75,28 @@ class TestHandoffInTheBrowser:
         page.keyboard.press("Enter")
         page.wait_for_url(f"{live_server.url}/visits/")
         assert page.get_by_text("Signed in as Ada").is_visible()
+
+    def test_a_hand_off_naming_someone_else_for_a_known_pid_is_refused_accessibly(
+        self, page, live_server, vsee_live
+    ):
+        from sandbox.models import SandboxUser
+
+        secret = HandoffSecret.rotate()
+        page.goto(
+            f"{live_server.url}/sign-in/handoff/#{make_handoff_token(secret, PATIENT)}"
+        )
+        page.wait_for_url(f"{live_server.url}/")
+        page.get_by_role("button", name="Sign out").click()
+        page.get_by_role("heading", name="You are signed out").wait_for()
+
+        other = {**PATIENT, "first_name": "Someone", "dob": "2001-01-01"}
+        page.goto(
+            f"{live_server.url}/sign-in/handoff/#{make_handoff_token(secret, other)}"
+        )
+        page.get_by_text("doesn't match the patient record").wait_for()
+        assert_accessible(page)
+        user = SandboxUser.objects.get(code=PATIENT["pid"])
+        assert (user.first_name, user.dob.isoformat()) == (
+            PATIENT["first_name"],
+            PATIENT["dob"],
+        )

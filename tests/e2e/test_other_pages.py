@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from portal.clinic.rooms import Room
@@ -64,4 +66,22 @@ def test_the_rate_limit_page_passes_axe(page, live_server, vsee_live, settings):
     page.get_by_label("Email address").fill("ada@example.com")
     page.get_by_role("button", name="Email me a code").click()
     page.get_by_role("heading", name="Please wait a few minutes").wait_for()
+    assert_accessible(page)
+
+
+def test_the_page_for_an_unreadable_patient_record_passes_axe(
+    page, live_server, vsee_live, mailoutbox, settings
+):
+    """PATIENT_DATA_KEYS lost the key that sealed Ada's record: sign-in stops, plainly."""
+    from sandbox.demo import link_demo_patients
+
+    link_demo_patients()
+    settings.PATIENT_DATA_KEYS = ["not-the-key-that-sealed-it"]
+    page.goto(live_server.url + "/sign-in/")
+    page.get_by_label("Email address").fill("ada@example.com")
+    page.get_by_role("button", name="Email me a code").click()
+    code = re.search(r"\b(\d{6})\b", mailoutbox[-1].body).group(1)
+    page.get_by_label("6-digit code").fill(code)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="We can't finish signing you in").wait_for()
     assert_accessible(page)

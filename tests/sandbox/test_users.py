@@ -48,6 +48,18 @@ class TestSso:
         assert again["first_name"] == "Augusta"
         assert again["dob"] == "1985-12-10", "a repeat without dob keeps the stored one"
 
+    def test_a_repeat_with_other_details_overwrites_them_as_the_worst_case_of_vsee(
+        self, api, seeded
+    ):
+        # The portal must be right even so: it never sends other details for a code.
+        api.post("/users/sso", ADA, key=True)
+        again = api.post(
+            "/users/sso",
+            {**ADA, "last_name": "Byron", "dob": "2001-01-01"},
+            key=True,
+        ).json()["data"]
+        assert (again["last_name"], again["dob"]) == ("Byron", "2001-01-01")
+
     def test_it_creates_a_patient_for_a_new_code(self, api, db):
         body = {"first_name": "Cleo", "last_name": "Park", "code": "portal-123"}
         data = api.post("/users/sso", body, key=True).json()["data"]
