@@ -139,6 +139,11 @@ def vsee_for(session: SessionBase, key: str) -> PatientVSee:
     return PatientVSee(session, client, person=key)
 
 
+def vsee_for_visit(session: SessionBase, visit_id: str) -> PatientVSee:
+    """The VSee calls for a visit already opened: as the person whose visit it is."""
+    return vsee_for(session, owner_of(session, visit_id) or ME)
+
+
 def remember_owner(session: SessionBase, visit_ids: list[str], key: str) -> None:
     """Note whose visits these are, so their pages ask VSee as the right person."""
     owners = dict(session.get(OWNERS_KEY) or {})

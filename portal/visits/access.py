@@ -13,6 +13,7 @@ from portal.patients.family import (
     people_in_care,
     remember_owner,
     vsee_for,
+    vsee_for_visit,
 )
 from portal.visits.related import APPOINTMENT, WALKIN, merged
 from portal.vsee.errors import VSeeAuthExpired, VSeeError, VSeeRejected
@@ -22,7 +23,7 @@ from portal.vsee.service import PatientVSee, current_patient
 
 def visit_vsee(request: PortalRequest, visit_id: str) -> PatientVSee:
     """The VSee calls for a visit already opened: as the person whose visit it is."""
-    return vsee_for(request.session, owner_of(request.session, visit_id) or ME)
+    return vsee_for_visit(request.session, visit_id)
 
 
 def own_visit_or_404(request: PortalRequest, visit_id: str) -> Visit:

@@ -249,3 +249,15 @@ def linked_client(vsee_live, client, mailoutbox):
     link_demo_patients()
     sign_in_by_email(client, mailoutbox, ADA)
     return client
+
+
+def test_someone_new_is_asked_for_before_the_rest_of_the_form_is_checked(
+    patient_client,
+):
+    r = patient_client.post(
+        intake_url("walkin"), {"who": "new", "reason_for_visit": "Earache"}
+    )
+    assert r["Location"] == f"{intake_url('walkin')}someone/"
+    assert patient_client.session["booking.draft"]["answers"]["reason_for_visit"] == (
+        "Earache"
+    )

@@ -4,22 +4,12 @@ reset so that a patient whose details were wrong at first can give them again.""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from portal.clinic.models import AuditEvent
 from portal.patients.identity import Identity, patient_code, remember_identity
 from portal.patients.models import KnownPatient
 
 URL = "/admin/patients/knownpatient/"
-
-
-@pytest.fixture
-def staff(client, db):
-    admin = get_user_model().objects.create_superuser(
-        "root", "root@example.com", "pw-for-tests-only"
-    )
-    client.force_login(admin)
-    return client
 
 
 @pytest.fixture
@@ -35,37 +25,37 @@ def listed(response) -> int:
 
 
 class TestFindingOne:
-    def test_by_email_in_any_letter_case(self, staff, known):
-        r = staff.get(URL, {"q": " Ada@Example.com "})
+    def test_by_email_in_any_letter_case(self, admin_client, known):
+        r = admin_client.get(URL, {"q": " Ada@Example.com "})
         assert r.status_code == 200 and listed(r) == 1
         page = r.content.decode()
         assert "Zyx" not in page and "1911" not in page  # nothing of who they are
 
-    def test_by_the_clinic_s_patient_id(self, staff, known):
-        assert listed(staff.get(URL, {"q": "clinic-pid-42"})) == 1
+    def test_by_the_clinic_s_patient_id(self, admin_client, known):
+        assert listed(admin_client.get(URL, {"q": "clinic-pid-42"})) == 1
 
     @pytest.mark.parametrize(
         "term", ["ada", "example.com", "Zyxfirst", "1911-11-11", "42"]
     )
-    def test_nothing_but_an_exact_match_is_found(self, staff, known, term):
-        assert listed(staff.get(URL, {"q": term})) == 0
+    def test_nothing_but_an_exact_match_is_found(self, admin_client, known, term):
+        assert listed(admin_client.get(URL, {"q": term})) == 0
 
-    def test_nothing_can_be_added_or_changed(self, staff, known):
+    def test_nothing_can_be_added_or_changed(self, admin_client, known):
         row = KnownPatient.objects.first()
-        assert staff.get(f"{URL}add/").status_code == 403
-        r = staff.post(f"{URL}{row.pk}/change/", {"sealed_identity": "x"})
+        assert admin_client.get(f"{URL}add/").status_code == 403
+        r = admin_client.post(f"{URL}{row.pk}/change/", {"sealed_identity": "x"})
         assert r.status_code == 403
         assert KnownPatient.objects.get(pk=row.pk).sealed_identity != "x"
 
 
 class TestResettingOne:
     def test_deleting_it_asks_for_name_and_birth_date_again_and_is_audited(
-        self, staff, known
+        self, admin_client, known
     ):
-        row = KnownPatient.objects.get(
-            pk=staff.get(URL, {"q": "ada@example.com"}).context["cl"].result_list[0].pk
+        [row] = (
+            admin_client.get(URL, {"q": "ada@example.com"}).context["cl"].result_list
         )
-        r = staff.post(f"{URL}{row.pk}/delete/", {"post": "yes"})
+        r = admin_client.post(f"{URL}{row.pk}/delete/", {"post": "yes"})
         assert r.status_code == 302
         assert KnownPatient.objects.count() == 1
         event = AuditEvent.objects.get(action="patient_record_reset")
@@ -75,9 +65,9 @@ class TestResettingOne:
         )
         assert KnownPatient.objects.count() == 2
 
-    def test_the_bulk_action_audits_each(self, staff, known):
+    def test_the_bulk_action_audits_each(self, admin_client, known):
         pks = list(KnownPatient.objects.values_list("pk", flat=True))
-        r = staff.post(
+        r = admin_client.post(
             URL, {"action": "delete_selected", "_selected_action": pks, "post": "yes"}
         )
         assert r.status_code == 302

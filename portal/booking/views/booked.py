@@ -19,8 +19,8 @@ from portal.clinic.branding import current_branding
 from portal.clinic.rooms import Room
 from portal.http import PortalRequest
 from portal.patients.decorators import patient_required
-from portal.patients.family import ME, owner_of, person
-from portal.visits.access import own_visit_or_404, visit_vsee
+from portal.patients.family import ME, owner_of, person, vsee_for_visit
+from portal.visits.access import own_visit_or_404
 from portal.visits.rows import can_join
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def join(request: PortalRequest, visit_id: str) -> HttpResponse:
     before its start, or whatever VSee says is under way now.
     """
     visit = own_visit_or_404(request, visit_id)
-    vsee = visit_vsee(request, visit.id)
+    vsee = vsee_for_visit(request.session, visit.id)
     if not can_join(visit, int(time.time())):
         current = vsee.visit_current()
         if not (current and current.id == visit.id):

@@ -45,15 +45,14 @@ def intake(request: PortalRequest, code: str, option: str) -> HttpResponse:
     # Kept before validation: a refresh or a wrong field never loses what was typed.
     step.draft.answers.update(form.draft_answers())
     save_draft(request.session, step.draft)
+    if people and request.POST.get(WHO) == SOMEONE_NEW:
+        # Their details first; the answers so far wait in the draft.
+        return HttpResponseRedirect(reverse("someone", args=[step.room.code, option]))
     if not form.is_valid():
         form.mark_invalid_fields()
         return _render(request, step, form)
     if people and form.cleaned_data[WHO]:
         chosen = form.cleaned_data[WHO]
-        if chosen == SOMEONE_NEW:
-            return HttpResponseRedirect(
-                reverse("someone", args=[step.room.code, option])
-            )
         if choose_person(request, step, "" if chosen == MYSELF else chosen):
             messages.info(
                 request,
