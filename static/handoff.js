@@ -13,11 +13,29 @@
   } else if (token) {
     window.location.hash = "";
   }
-  if (!token) {
-    document.getElementById("handoff-missing").hidden = false;
-    return;
+  function submit(value) {
+    document.getElementById("handoff-working").hidden = false;
+    form.elements.token.value = value;
+    form.submit();
   }
-  document.getElementById("handoff-working").hidden = false;
-  form.elements.token.value = token;
-  form.submit();
+  if (token) {
+    submit(token);
+  } else if (window.parent !== window) {
+    // In a clinic's website: embed.js posts the token to this frame (framed.js checks
+    // that it comes from a listed site and passes it on).
+    var missing = window.setTimeout(function () {
+      document.getElementById("handoff-missing").hidden = false;
+    }, 5000);
+    document.addEventListener("vsee-portal:handoff", function (event) {
+      window.clearTimeout(missing);
+      if (event.detail) {
+        submit(event.detail);
+      } else {
+        // No cookies here: framed.js offers a new tab, signed in by a one-time code.
+        document.getElementById("handoff-elsewhere").hidden = false;
+      }
+    });
+  } else {
+    document.getElementById("handoff-missing").hidden = false;
+  }
 })();

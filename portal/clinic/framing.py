@@ -19,6 +19,9 @@ from django.http import HttpRequest, HttpResponse
 from portal.patients.decorators import SIGNED_IN_COOKIE
 
 CACHE_KEY = "clinic:frame-ancestors"
+# Set and read back by a page in a frame, to learn whether the browser keeps our cookies
+# inside the clinic's site (static/framed.js).
+PROBE_COOKIE = "portal_cookie_probe"
 
 
 def allowed_frame_origins() -> list[str]:
@@ -57,13 +60,23 @@ class FrameAncestorsMiddleware:
         # CSP replaces it where understood; DENY would still block older browsers' frames.
         if "X-Frame-Options" in response.headers:
             del response.headers["X-Frame-Options"]
-        if request.is_secure():
+        if request.is_secure() or _is_loopback(request):
             for name in (
                 settings.SESSION_COOKIE_NAME,
                 settings.CSRF_COOKIE_NAME,
                 SIGNED_IN_COOKIE,
+                PROBE_COOKIE,
             ):
                 if name in response.cookies:
-                    response.cookies[name]["samesite"] = "None"
+                    # Partitioned (CHIPS): the cookie is kept for this portal inside this
+                    # clinic's site only, which browsers that block third-party cookies
+                    # still allow. Python 3.11's cookies don't know the attribute; it
+                    # rides after SameSite, which is written last-but-flags as it is.
+                    response.cookies[name]["samesite"] = "None; Partitioned"
                     response.cookies[name]["secure"] = True
         return response
+
+
+def _is_loopback(request: HttpRequest) -> bool:
+    """A local run: browsers treat http://localhost as secure and take Secure cookies."""
+    return request.get_host().rsplit(":", 1)[0] in ("localhost", "127.0.0.1", "[::1]")

@@ -8,4 +8,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("brand/logo", views.logo, name="brand_logo"),
+    path("embed.js", views.embed_js, name="embed_js"),
+    path("embed/cookies", views.cookie_probe, name="cookie_probe"),
 ]

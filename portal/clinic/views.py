@@ -7,11 +7,19 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal.clinic.branding import Branding
+from portal.clinic.framing import PROBE_COOKIE
 from portal.clinic.rooms import Room
 from portal.vsee.errors import VSeeError
 from portal.vsee.service import get_client, vsee_breaker
@@ -98,4 +106,30 @@ def logo(request: HttpRequest) -> HttpResponse:
     )
     response["Cache-Control"] = "public, max-age=86400"
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# A clinic pastes /embed.js once; each release's file has its own hashed name behind it.
+EMBED_JS_CACHE_SECONDS = 300
+
+
+@require_GET
+def embed_js(request: HttpRequest) -> HttpResponse:
+    """The stable address of the embed script: a short-cached redirect to this release's."""
+    response = HttpResponseRedirect(static("embed.js"))
+    response["Cache-Control"] = f"public, max-age={EMBED_JS_CACHE_SECONDS}"
+    return response
+
+
+@never_cache
+@require_GET
+def cookie_probe(request: HttpRequest) -> HttpResponse:
+    """Without `check`, set the probe cookie; with `?check=1`, say whether it came back."""
+    check = request.GET.get("check", "")
+    if check not in ("", "1"):
+        return JsonResponse({"error": "check is 1 or absent"}, status=400)
+    if check:
+        return JsonResponse({"cookies": PROBE_COOKIE in request.COOKIES})
+    response = HttpResponse(status=204)
+    response.set_cookie(PROBE_COOKIE, "1", max_age=300, httponly=True, samesite="Lax")
     return response

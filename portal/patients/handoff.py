@@ -17,6 +17,7 @@ import math
 import re
 import time
 from dataclasses import dataclass, field
+from secrets import token_urlsafe
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -25,7 +26,8 @@ from django.db import IntegrityError, transaction
 from django.utils.crypto import salted_hmac
 
 from portal.clinic.embedding import HandoffSecret
-from portal.patients.models import UsedHandoffNonce
+from portal.patients.identity import IdentityUnreadable, seal, unseal_data
+from portal.patients.models import HandoffExchange, UsedHandoffNonce
 
 MAX_LIFETIME_SECONDS = 300  # exp - iat: a hand-off is a moment, not a session
 CLOCK_SKEW_SECONDS = 30  # the clinic's server clock and ours may disagree this much
@@ -245,3 +247,42 @@ def _use_nonce(handoff: Handoff, now: float) -> None:
             )
     except IntegrityError:
         raise HandoffError("replayed") from None
+
+
+# --- exchange for a new tab ----------------------------------------------------------------
+
+EXCHANGE_SECONDS = 120  # from the frame's "Continue in a new tab" to the tab opening
+
+
+def _code_digest(code: str) -> str:
+    return salted_hmac(
+        "portal.patients.handoff.exchange", code, algorithm="sha256"
+    ).hexdigest()
+
+
+def exchange_code(claims: dict[str, Any]) -> str:
+    """Keep verified claims, encrypted, under a new one-time code; return the code."""
+    HandoffExchange.objects.filter(expires_at__lt=_moment(time.time())).delete()
+    code = token_urlsafe(24)
+    HandoffExchange.objects.create(
+        digest=_code_digest(code),
+        sealed_claims=seal(claims),
+        expires_at=_moment(time.time() + EXCHANGE_SECONDS),
+    )
+    return code
+
+
+def take_exchange(code: str) -> dict[str, Any] | None:
+    """Return the claims kept under a code, once, while it lasts; else None."""
+    if not code or len(code) > 64 or not _B64URL.match(code):
+        return None
+    rows = HandoffExchange.objects.filter(
+        digest=_code_digest(code), expires_at__gte=_moment(time.time())
+    )
+    row = rows.first()
+    if row is None or not rows.filter(pk=row.pk).delete()[0]:
+        return None  # unknown, expired, or taken by a request racing this one
+    try:
+        return unseal_data(row.sealed_claims)
+    except IdentityUnreadable:
+        return None

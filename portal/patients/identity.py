@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from cryptography.fernet import InvalidToken, MultiFernet
 from django.conf import settings
@@ -81,15 +82,25 @@ def _cipher() -> MultiFernet:
     return cipher_for("portal.patients.identity", tuple(settings.PATIENT_DATA_KEYS))
 
 
+def seal(data: dict[str, Any]) -> str:
+    """Encrypt patient details for the database (PATIENT_DATA_KEYS)."""
+    return _cipher().encrypt(json.dumps(data).encode()).decode()
+
+
+def unseal_data(token: str) -> dict[str, Any]:
+    try:
+        data: dict[str, Any] = json.loads(_cipher().decrypt(token.encode()))
+    except InvalidToken:
+        raise IdentityUnreadable from None
+    return data
+
+
 def _seal(identity: Identity) -> str:
-    return _cipher().encrypt(json.dumps(asdict(identity)).encode()).decode()
+    return seal(asdict(identity))
 
 
 def unseal(token: str) -> Identity:
-    try:
-        return Identity(**json.loads(_cipher().decrypt(token.encode())))
-    except InvalidToken:
-        raise IdentityUnreadable from None
+    return Identity(**unseal_data(token))
 
 
 def known_identity(code: str) -> Identity | None:

@@ -81,3 +81,19 @@ class CareLink(models.Model):
 
     def __str__(self) -> str:
         return f"Person in care {self.pk}"
+
+
+class HandoffExchange(models.Model):
+    """A verified hand-off waiting, for a minute or two, to be taken up in a new tab.
+
+    When the clinic's site frames the portal and the browser keeps no cookies there, the
+    patient continues in a tab of its own; the hand-off's claims wait here under a
+    single-use code (a keyed hash of it is stored), encrypted like a known patient's record.
+    """
+
+    digest = models.CharField(max_length=64, unique=True)
+    sealed_claims = models.TextField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"Hand-off exchange {self.digest[:8]}"

@@ -42,11 +42,21 @@ class TestFraming:
         assert r["X-Frame-Options"] == "DENY"
         assert policy(r)["frame-ancestors"] == ["'none'"]
 
-    def test_in_a_frame_over_https_cookies_are_sent_cross_site(self, client):
+    def test_in_a_frame_over_https_cookies_are_sent_cross_site_and_partitioned(
+        self, client
+    ):
         allow("https://www.sunrise.example")
         r = client.get("/sign-in/", secure=True)
-        assert r.cookies["csrftoken"]["samesite"] == "None"
-        assert r.cookies["csrftoken"]["secure"] is True
+        header = r.cookies["csrftoken"].output()
+        assert "SameSite=None; Partitioned" in header and "Secure" in header
+
+    def test_a_local_run_on_localhost_gets_them_too(self, client):
+        # Browsers take Secure cookies from http://localhost, so the demo embed works.
+        allow("http://127.0.0.1:8001")
+        r = client.get("/sign-in/", headers={"Host": "localhost:8000"})
+        assert "SameSite=None; Partitioned" in r.cookies["csrftoken"].output()
+        r = client.get("/sign-in/")  # any other plain-HTTP host: not secure, left alone
+        assert r.cookies["csrftoken"]["samesite"] == "Lax"
 
     def test_without_framing_cookies_stay_same_site(self, client):
         r = client.get("/sign-in/", secure=True)

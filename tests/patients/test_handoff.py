@@ -634,3 +634,52 @@ class TestVerifyHandoff:
         assert raw["exp"] - raw["iat"] <= 300 and len(raw["nonce"]) >= 16
         expected = hmac.new(b"s3cret", payload.encode("ascii"), hashlib.sha256)
         assert b64url(expected.digest()) == signature
+
+
+class TestTheExchangeForANewTab:
+    """A frame whose browser keeps no cookies trades the token for a one-time code."""
+
+    EXCHANGE = "/sign-in/handoff/exchange/"
+
+    def exchange(self, client, token: str, **headers: str):
+        return client.post(
+            self.EXCHANGE,
+            {"token": token, "next": "/rooms/demo-room/walkin/"},
+            headers={"Origin": "http://testserver", **headers},
+        )
+
+    def test_the_code_signs_in_once_and_no_address_carries_the_patient(
+        self, client, secret
+    ):
+        r = self.exchange(client, token_for(secret))
+        url = r.json()["url"]
+        assert url.startswith("/sign-in/handoff/continue/?code=")
+        for phi in ("Hana", "Mori", "1979", PATIENT["pid"], PATIENT["email"]):
+            assert phi not in url
+        assert current_patient(client.session) is None  # not signed in in the frame
+        r = client.get(url)
+        assert r["Location"] == "/rooms/demo-room/walkin/"
+        assert current_patient(client.session) is not None
+        client.post("/sign-out/")
+        refused(client.get(url), "expired")  # once only
+
+    def test_it_expires_after_two_minutes(self, client, secret, monkeypatch):
+        url = self.exchange(client, token_for(secret)).json()["url"]
+        later = time.time() + 121
+        monkeypatch.setattr("portal.patients.handoff.time.time", lambda: later)
+        refused(client.get(url), "expired")
+        assert current_patient(client.session) is None
+
+    @pytest.mark.parametrize("code", ["", "x" * 200, "not a code!", "abc"])
+    def test_an_odd_code_is_refused_plainly(self, client, secret, code):
+        refused(client.get("/sign-in/handoff/continue/", {"code": code}), "expired")
+
+    def test_it_takes_tokens_only_from_listed_sites(self, client, secret):
+        r = self.exchange(client, token_for(secret), Origin="https://evil.example")
+        refused(r, "bad_origin")
+
+    def test_a_token_for_someone_else_s_pid_is_refused_there_too(self, client, secret):
+        client.get(self.exchange(client, token_for(secret)).json()["url"])
+        client.post("/sign-out/")
+        r = self.exchange(client, token_for(secret, dob="1979-05-07"))
+        refused(r, "identity_mismatch")

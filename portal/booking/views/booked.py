@@ -22,8 +22,16 @@ from portal.patients.decorators import patient_required
 from portal.patients.family import ME, owner_of, person, vsee_for_visit
 from portal.visits.access import own_visit_or_404
 from portal.visits.rows import can_join
+from portal.vsee.schemas import VisitType
 
 log = logging.getLogger(__name__)
+
+# For the embed's "booked" event: which way the patient was seen, and nothing more.
+OPTION_KEYS = {
+    VisitType.WALKIN: "walkin",
+    VisitType.APPOINTMENT: "appointment",
+    VisitType.ECONSULT: "econsult",
+}
 
 
 @patient_required
@@ -44,6 +52,7 @@ def booked(request: PortalRequest, visit_id: str) -> HttpResponse:
         "visit": visit,
         "for": for_person.first_name if for_person else "",
         "kind": KIND_NAMES.get(visit.type or 0, "Visit"),
+        "option": OPTION_KEYS.get(visit.type or 0, ""),
         "room": room,
         "when": when(visit.start, patient_zone, clinic_zone),
         "provider": visit.provider.display_name if visit.provider else "",

@@ -44,6 +44,7 @@ def intake(request: PortalRequest, code: str, option: str) -> HttpResponse:
     form = _with_people(form_class(request.POST), people)
     # Kept before validation: a refresh or a wrong field never loses what was typed.
     step.draft.answers.update(form.draft_answers())
+    step.draft.prefill_checked = True  # answered now: nothing to fill in from before
     save_draft(request.session, step.draft)
     if people and request.POST.get(WHO) == SOMEONE_NEW:
         # Their details first; the answers so far wait in the draft.

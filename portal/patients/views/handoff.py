@@ -8,13 +8,19 @@ this page's script then POSTs it. The token format is in the README.
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
 from portal.clinic import audit
 from portal.http import PortalRequest
@@ -25,7 +31,14 @@ from portal.patients.crosssite import (
     take_held_handoff,
 )
 from portal.patients.decorators import mark_signed_in
-from portal.patients.handoff import HandoffError, release_handoff, verify_handoff
+from portal.patients.handoff import (
+    Handoff,
+    HandoffError,
+    exchange_code,
+    release_handoff,
+    take_exchange,
+    verify_handoff,
+)
 from portal.patients.identity import Identity, IdentityUnreadable, remember_identity
 from portal.patients.signin import (
     FIRST_NAME_KEY,
@@ -58,32 +71,10 @@ def handoff(request: PortalRequest) -> HttpResponse:
         return _handoff_page(request)
 
     next_path = safe_next(request, request.POST.get("next"))
-    if not from_allowed_site(request):
-        return _refused(request, "bad_origin", next_path)  # the token is left unused
-    limited = ratelimit.over_limit(
-        request,
-        "handoff",
-        per_ip=settings.HANDOFFS_PER_IP,
-        overall=settings.HANDOFFS_PER_WINDOW,
-    )
-    if limited:
-        _failed(limited)
-        return ratelimit.slow_down_page(request, "sign_in", next_path)
-    try:
-        handoff = verify_handoff(request.POST.get("token", ""))
-    except HandoffError as exc:
-        return _refused(request, exc.reason, next_path)
-    # The clinic's pid is who the patient is: the first hand-off for it records their name
-    # and birth date, and a later one that says otherwise is refused, not applied.
-    claimed = Identity(handoff.first_name, handoff.last_name, handoff.dob)
-    try:
-        recorded = remember_identity(handoff.pid, claimed)
-    except IdentityUnreadable:
-        log.error("hand-off: a known patient's record can't be decrypted")
-        _failed("identity_unreadable")
-        return render(request, "patients/cannot_check.html", status=503)
-    if not recorded.same_person_as(claimed):
-        return _refused(request, "identity_mismatch", next_path)
+    checked = _checked(request, next_path)
+    if isinstance(checked, HttpResponse):
+        return checked
+    handoff, recorded = checked
 
     # The nonce is already recorded: a second request with the same token, racing this
     # one, is refused as a replay while SSO is under way. Recording it only after SSO would
@@ -121,6 +112,100 @@ def handoff(request: PortalRequest) -> HttpResponse:
         hold_handoff(request.session, user, next_path)
         return _confirm_page(request, next_path)
     finish_sign_in(request, user, type=PATIENT, code=handoff.pid)
+    return mark_signed_in(HttpResponseRedirect(next_path))
+
+
+def _checked(
+    request: PortalRequest, next_path: str
+) -> tuple[Handoff, Identity] | HttpResponse:
+    """A hand-off from a listed site, within the limits, valid, unused (now used) and for
+    the patient its pid was first given for; else the page that says why not."""
+    if not from_allowed_site(request):
+        return _refused(request, "bad_origin", next_path)  # the token is left unused
+    limited = ratelimit.over_limit(
+        request,
+        "handoff",
+        per_ip=settings.HANDOFFS_PER_IP,
+        overall=settings.HANDOFFS_PER_WINDOW,
+    )
+    if limited:
+        _failed(limited)
+        return ratelimit.slow_down_page(request, "sign_in", next_path)
+    try:
+        handoff = verify_handoff(request.POST.get("token", ""))
+    except HandoffError as exc:
+        return _refused(request, exc.reason, next_path)
+    # The clinic's pid is who the patient is: the first hand-off for it records their name
+    # and birth date, and a later one that says otherwise is refused, not applied.
+    claimed = Identity(handoff.first_name, handoff.last_name, handoff.dob)
+    try:
+        recorded = remember_identity(handoff.pid, claimed)
+    except IdentityUnreadable:
+        log.error("hand-off: a known patient's record can't be decrypted")
+        _failed("identity_unreadable")
+        return render(request, "patients/cannot_check.html", status=503)
+    if not recorded.same_person_as(claimed):
+        return _refused(request, "identity_mismatch", next_path)
+    return handoff, recorded
+
+
+# Where the browser keeps no cookies in the clinic's frame, the frame can't stay signed in:
+# the patient continues in a tab of their own. The frame trades the token for a one-time
+# code here, so that the new tab's address carries neither the token nor anything of the
+# patient.
+@csrf_exempt
+@require_POST
+def handoff_exchange(request: PortalRequest) -> HttpResponse:
+    next_path = safe_next(request, request.POST.get("next"))
+    checked = _checked(request, next_path)
+    if isinstance(checked, HttpResponse):
+        return checked
+    handoff, recorded = checked
+    code = exchange_code(
+        {
+            "pid": handoff.pid,
+            "first_name": recorded.first_name,
+            "last_name": recorded.last_name,
+            "dob": recorded.dob,
+            "email": handoff.email,
+            "phone": handoff.phone,
+        }
+    )
+    query = urlencode({"code": code, "next": next_path})
+    return JsonResponse({"url": f"{reverse('patients:handoff_continue')}?{query}"})
+
+
+@require_GET
+def handoff_continue(request: PortalRequest) -> HttpResponse:
+    """The new tab: the one-time code from the frame signs the patient in here."""
+    next_path = safe_next(request, request.GET.get("next"))
+    claims = take_exchange(request.GET.get("code", ""))
+    if claims is None:
+        return _refused(request, "expired", next_path)
+    try:
+        user = get_client().user_sso(
+            type=PATIENT,
+            code=claims["pid"],
+            first_name=claims["first_name"],
+            last_name=claims["last_name"],
+            dob=claims["dob"],
+            email=claims["email"],
+            phone=claims["phone"],
+        )
+    except VSeeError as exc:
+        log.warning("hand-off: VSee SSO failed: %s", type(exc).__name__)
+        audit.vsee_error(exc, endpoint="users.sso")
+        return render(
+            request,
+            "patients/handoff_unavailable.html",
+            {"retryable": False, "token": "", "next": next_path},
+            status=503,
+        )
+    if _someone_else_signed_in(request, user.id):
+        user = user.model_copy(update={"code": claims["pid"]})
+        hold_handoff(request.session, user, next_path)
+        return _confirm_page(request, next_path)
+    finish_sign_in(request, user, type=PATIENT, code=claims["pid"])
     return mark_signed_in(HttpResponseRedirect(next_path))
 
 

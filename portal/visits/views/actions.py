@@ -62,9 +62,10 @@ def cancel(request: PortalRequest, visit_id: str) -> HttpResponse:
             {
                 "row": row_for(cancelled, zone, now),
                 "announce": "Appointment cancelled.",
+                "cancelled": True,
             },
         )
-    messages.success(request, "Your appointment is cancelled.")
+    messages.success(request, "Your appointment is cancelled.", extra_tags="cancelled")
     return HttpResponseRedirect(reverse("visits:history"))
 
 

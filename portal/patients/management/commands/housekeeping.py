@@ -1,5 +1,6 @@
 """Delete what has ended: sessions past their idle expiry (and the drafts in them),
-hand-off nonces past the life of their token, and rate-limit counters of past windows. Run it from cron every few minutes, or keep
+hand-off nonces past the life of their token, hand-offs never taken up in a new tab, and
+rate-limit counters of past windows. Run it from cron every few minutes, or keep
 it running with --every (the Procfile's housekeeping process)."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 from django.utils import timezone
 
-from portal.patients.models import RateCounter, UsedHandoffNonce
+from portal.patients.models import HandoffExchange, RateCounter, UsedHandoffNonce
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,7 @@ def sweep() -> tuple[int, int]:
     sessions, _ = Session.objects.filter(expire_date__lte=now).delete()
     nonces, _ = UsedHandoffNonce.objects.filter(expires_at__lte=now).delete()
     RateCounter.objects.filter(expires_at__lte=now).delete()
+    HandoffExchange.objects.filter(expires_at__lte=now).delete()
     return sessions, nonces
 
 
