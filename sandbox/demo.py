@@ -154,3 +154,14 @@ def link_demo_patients(*, linked: bool = True) -> None:
                 guardian_ref=code_ref(codes[guardian]),
                 person=KnownPatient.objects.get(ref=code_ref(derived)),
             )
+
+
+def allow_demo_site() -> None:
+    """Let the demo clinic website (sandbox/clinic_site.py) embed the portal."""
+    from portal.clinic.embedding import EmbeddingSettings
+    from sandbox.clinic_site import DEMO_SITE_ORIGIN
+
+    row = EmbeddingSettings.load()
+    if DEMO_SITE_ORIGIN not in row.origins:
+        row.allowed_origins = "\n".join([*row.origins, DEMO_SITE_ORIGIN])
+        row.save()

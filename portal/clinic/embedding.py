@@ -127,3 +127,34 @@ class HandoffSecret(models.Model):
             models.Q(retired_at__isnull=True) | models.Q(retired_at__gt=since)
         )
         return [row.secret for row in rows]
+
+
+class UnlistedEmbed(models.Model):
+    """A website not on the list that loaded embed.js: the frame will be refused there.
+
+    Browsers don't name the framing site in CSP reports, so the script's Referer (its
+    origin only, nothing about any patient) is how the clinic learns of it.
+    """
+
+    origin = models.CharField(max_length=255, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    last_seen = models.DateTimeField()
+
+    MAX_ROWS = 50  # a handful of real sites; a flood of made-up ones is not kept
+
+    class Meta:
+        ordering = ["-last_seen"]
+
+    def __str__(self) -> str:
+        return self.origin
+
+    @classmethod
+    def note(cls, origin: str) -> None:
+        now = timezone.now()
+        seen = cls.objects.filter(origin=origin)
+        if seen.update(count=models.F("count") + 1, last_seen=now):
+            return
+        if cls.objects.count() < cls.MAX_ROWS:
+            cls.objects.get_or_create(
+                origin=origin, defaults={"count": 1, "last_seen": now}
+            )

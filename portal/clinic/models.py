@@ -5,7 +5,7 @@ from django.utils import timezone
 
 # Branding's and embedding's models live beside their helpers; importing them here registers them.
 from portal.clinic.branding import Branding
-from portal.clinic.embedding import EmbeddingSettings, HandoffSecret
+from portal.clinic.embedding import EmbeddingSettings, HandoffSecret, UnlistedEmbed
 from portal.clinic.questions import IntakeQuestion
 from portal.clinic.rooms import Room
 
@@ -16,6 +16,7 @@ __all__ = [
     "HandoffSecret",
     "IntakeQuestion",
     "Room",
+    "UnlistedEmbed",
 ]
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import (
     Http404,
@@ -19,7 +21,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal.clinic.branding import Branding
-from portal.clinic.framing import PROBE_COOKIE
+from portal.clinic.embedding import UnlistedEmbed, normalise_origin
+from portal.clinic.framing import PROBE_COOKIE, allowed_frame_origins
 from portal.clinic.rooms import Room
 from portal.vsee.errors import VSeeError
 from portal.vsee.service import get_client, vsee_breaker
@@ -115,7 +118,14 @@ EMBED_JS_CACHE_SECONDS = 300
 
 @require_GET
 def embed_js(request: HttpRequest) -> HttpResponse:
-    """The stable address of the embed script: a short-cached redirect to this release's."""
+    """The stable address of the embed script: a short-cached redirect to this release's.
+
+    A site loading it that is not on the Embedding list is noted for admin (by its origin).
+    """
+    site = _referring_origin(request)
+    own = f"{request.scheme}://{request.get_host()}"
+    if site and site != own and site not in allowed_frame_origins():
+        UnlistedEmbed.note(site)
     response = HttpResponseRedirect(static("embed.js"))
     response["Cache-Control"] = f"public, max-age={EMBED_JS_CACHE_SECONDS}"
     return response
@@ -133,3 +143,16 @@ def cookie_probe(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(status=204)
     response.set_cookie(PROBE_COOKIE, "1", max_age=300, httponly=True, samesite="Lax")
     return response
+
+
+def _referring_origin(request: HttpRequest) -> str:
+    """The origin of the page that asked, from Referer, or "" when there is none or junk."""
+    referer = request.headers.get("Referer", "")
+    if not referer:
+        return ""
+    try:
+        return normalise_origin(
+            f"{urlsplit(referer).scheme}://{urlsplit(referer).netloc}"
+        )
+    except (ValidationError, ValueError):
+        return ""

@@ -29,3 +29,58 @@ class TestTheCookieProbe:
 
     def test_it_is_never_cached(self, client, db):
         assert "no-cache" in client.get("/embed/cookies")["Cache-Control"]
+
+
+class TestSitesNotOnTheList:
+    @pytest.fixture
+    def listed(self, db):
+        from portal.clinic.embedding import EmbeddingSettings
+
+        row = EmbeddingSettings.load()
+        row.allowed_origins = "https://www.sunrise.example"
+        row.save()
+
+    def test_a_site_loading_the_script_unlisted_is_noted_by_origin_only(
+        self, client, listed
+    ):
+        from portal.clinic.embedding import UnlistedEmbed
+
+        for _ in range(2):
+            client.get(
+                "/embed.js", headers={"Referer": "https://Other.example/book?who=ada"}
+            )
+        client.get("/embed.js", headers={"Referer": "https://www.sunrise.example/x"})
+        client.get("/embed.js", headers={"Referer": "http://testserver/"})
+        client.get("/embed.js", headers={"Referer": "not a url at all"})
+        client.get("/embed.js")
+        assert list(UnlistedEmbed.objects.values_list("origin", "count")) == [
+            ("https://other.example", 2)
+        ]
+
+    def test_a_flood_of_made_up_sites_is_not_kept(self, client, listed):
+        from portal.clinic.embedding import UnlistedEmbed
+
+        for n in range(UnlistedEmbed.MAX_ROWS + 5):
+            client.get("/embed.js", headers={"Referer": f"https://s{n}.example/"})
+        assert UnlistedEmbed.objects.count() == UnlistedEmbed.MAX_ROWS
+
+    def test_admin_shows_them_on_the_embedding_page(self, admin_client, listed):
+        admin_client.get("/embed.js", headers={"Referer": "https://other.example/"})
+        page = admin_client.get("/admin/clinic/embeddingsettings/", follow=True)
+        text = page.content.decode()
+        assert "Websites not on the list" in text
+        assert "https://other.example" in text and "1 time," in text
+
+
+def test_each_room_s_admin_page_has_its_snippets(admin_client, db):
+    from portal.clinic.rooms import Room
+
+    room = Room.objects.create(code="derm-room", display_name="Dermatology")
+    page = admin_client.get(f"/admin/clinic/room/{room.pk}/change/").content.decode()
+    assert "Embed in your website" in page
+    assert (
+        "&lt;div data-vsee-portal data-room=&quot;derm-room&quot;&gt;&lt;/div&gt;"
+        in page
+    )
+    assert "data-mode=&quot;button&quot;" in page
+    assert "&lt;script src=&quot;http://testserver/embed.js&quot; async&gt;" in page

@@ -431,3 +431,30 @@ class TestWhenTheBrowserGuardsItsCookies:
             else live_server.url + way_on.get_attribute("href")
         )
         assert "didn't work" in again.get_by_role("heading", level=1).inner_text()
+
+
+def test_the_demo_clinic_website_shows_both_snippets_accessibly(
+    page, live_server, vsee_live
+):
+    """The page `manage.py demo_site` serves (scripts/run starts it), on another origin."""
+    from sandbox.clinic_site import serve
+    from sandbox.demo import allow_demo_site
+
+    server = serve(live_server.url, host="127.0.0.1", port=0)
+    origin = f"http://127.0.0.1:{server.server_port}"
+    try:
+        allow_demo_site()
+        row = EmbeddingSettings.load()
+        row.allowed_origins += f"\n{origin}"
+        row.save()
+        page.goto(origin + "/")
+        page.frame_locator("section iframe").get_by_role("heading", level=1).wait_for()
+        settled_without_scrollbar(page, "section iframe")
+        assert_accessible(page)
+        page.get_by_role("button", name="Book a visit").click()
+        page.get_by_role("dialog").wait_for()
+        page.keyboard.press("Escape")
+        assert "http://localhost:8001" in EmbeddingSettings.load().origins
+    finally:
+        server.shutdown()
+        server.server_close()

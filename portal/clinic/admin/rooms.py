@@ -160,6 +160,23 @@ class RoomForm(forms.ModelForm):
         return cleaned
 
 
+def embed_snippets(request: HttpRequest, room: Room) -> list[tuple[str, str]]:
+    """The room's ready-to-paste snippets for the clinic's website (README: Embed)."""
+    script = request.build_absolute_uri(reverse("embed_js"))
+    tag = f'<script src="{script}" async></script>'
+    return [
+        (
+            "In the page",
+            f'<div data-vsee-portal data-room="{room.code}"></div>\n{tag}',
+        ),
+        (
+            "As a button that opens it",
+            f'<div data-vsee-portal data-mode="button" data-room="{room.code}" '
+            f'data-label="Book a visit"></div>\n{tag}',
+        ),
+    ]
+
+
 @admin.register(Room)
 class RoomAdmin(admin.ModelAdmin):
     form = RoomForm
@@ -277,6 +294,19 @@ class RoomAdmin(admin.ModelAdmin):
     def _report(self, request: HttpRequest, room: Room) -> None:
         result = check_room(room)
         (messages.success if result.ok else messages.error)(request, result.message)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: Any = None,
+    ) -> HttpResponse:
+        room = self.get_object(request, object_id)
+        extra = {"embed_snippets": embed_snippets(request, room)} if room else {}
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), **extra}
+        )
 
     def get_urls(self) -> list:
         check = self.admin_site.admin_view(require_POST(self.check_vsee_view))

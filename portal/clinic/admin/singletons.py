@@ -11,7 +11,12 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from portal.clinic.branding import MAX_LOGO_BYTES, logo_content_type
-from portal.clinic.models import Branding, EmbeddingSettings, HandoffSecret
+from portal.clinic.models import (
+    Branding,
+    EmbeddingSettings,
+    HandoffSecret,
+    UnlistedEmbed,
+)
 
 
 class SingletonAdmin(admin.ModelAdmin):
@@ -48,6 +53,7 @@ class EmbeddingSettingsAdmin(SingletonAdmin):
         extra_context: Any = None,
     ) -> HttpResponse:
         extra = {
+            "unlisted": UnlistedEmbed.objects.all()[:10],
             "secrets": HandoffSecret.objects.all()[:5],
             "grace_hours": settings.HANDOFF_SECRET_GRACE_HOURS,
         }

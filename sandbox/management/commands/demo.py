@@ -10,7 +10,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from sandbox.demo import link_demo_patients, load_demo_configuration
+from sandbox.clinic_site import DEMO_SITE_ORIGIN
+from sandbox.demo import allow_demo_site, link_demo_patients, load_demo_configuration
 from sandbox.seed import seed_demo
 
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         seed_demo()
         room = load_demo_configuration()
         link_demo_patients()
+        allow_demo_site()
         # A fresh password each run unless one is given: nothing guessable on a shared machine.
         password = os.getenv("DEMO_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
         User = get_user_model()
@@ -46,6 +48,7 @@ class Command(BaseCommand):
                     f"Demo room {room.code!r} ({room.display_name}) is ready in the sandbox.",
                     f"  Portal:  http://127.0.0.1:{port}/",
                     f"  Admin:   http://127.0.0.1:{port}/admin/",
+                    f"  Clinic website with the portal embedded: {DEMO_SITE_ORIGIN}/",
                     "  Login:   admin",
                     f"  Password: {password}",
                     "",
