@@ -19,6 +19,15 @@ class AccessibleForm(forms.Form):
             if field.required and not field.widget.use_fieldset:
                 field.widget.attrs["aria-required"] = "true"
 
+    def submitted_and_valid(self) -> bool:
+        """Whether the form was posted and passes; a posted one that fails is marked."""
+        if not self.is_bound:
+            return False
+        if self.is_valid():
+            return True
+        self.mark_invalid_fields()
+        return False
+
     def mark_invalid_fields(self) -> None:
         """Tie each error to its input for screen readers (aria-invalid, aria-describedby)."""
         for name in self.errors:

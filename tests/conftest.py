@@ -109,6 +109,19 @@ def guest(vsee) -> SsoUser:
     )
 
 
+def spy(monkeypatch, owner, name: str) -> list[dict]:
+    """Record the keyword arguments of every call to `owner.name`, which still runs."""
+    made: list[dict] = []
+    real = getattr(owner, name)
+
+    def recording(*args, **kwargs):
+        made.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, recording)
+    return made
+
+
 def sign_in_by_email(client, mailoutbox, person: dict, next_path: str = "/") -> str:
     """Sign `person` in the real way (email, code, then who they are); return where to.
 

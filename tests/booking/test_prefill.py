@@ -10,7 +10,7 @@ import pytest
 from portal.clinic.questions import IntakeQuestion
 from sandbox.models import SandboxIntake
 from tests.booking.test_intake import ANSWERS
-from tests.conftest import ADA, sign_in_by_email
+from tests.conftest import ADA, sign_in_by_email, spy
 
 URL = "/rooms/demo-room/econsult/"
 
@@ -101,13 +101,7 @@ class TestFilledInFromTheLastVisit:
     ):
         from portal.vsee.client import VSeeClient
 
-        calls = []
-        real = VSeeClient.visit_list
-        monkeypatch.setattr(
-            VSeeClient,
-            "visit_list",
-            lambda self, **kw: calls.append(1) or real(self, **kw),
-        )
+        calls = spy(monkeypatch, VSeeClient, "visit_list")
         returning.get(URL)
         returning.get(URL)
         assert len(calls) == 1

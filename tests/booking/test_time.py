@@ -16,6 +16,7 @@ from portal.clinic.rooms import Room
 from portal.vsee.client import VSeeClient
 from sandbox.models import SandboxAvailability, SandboxConsultation
 from tests.booking.test_intake import ANSWERS
+from tests.conftest import spy
 
 URL = "/rooms/demo-room/appointment/time/"
 REVIEW = "/rooms/demo-room/appointment/review/"
@@ -43,15 +44,7 @@ def standard(vsee_live) -> str:
 @pytest.fixture
 def calls(monkeypatch):
     """Every GET /availability the portal sends, as (start, end, provider_id)."""
-    made: list[dict] = []
-    original = VSeeClient.availability_get
-
-    def counting(self, **params):
-        made.append(params)
-        return original(self, **params)
-
-    monkeypatch.setattr(VSeeClient, "availability_get", counting)
-    return made
+    return spy(monkeypatch, VSeeClient, "availability_get")
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from portal.patients.models import UsedHandoffNonce
 from portal.vsee.client import VSeeClient
 from portal.vsee.service import current_patient
 from sandbox.models import SandboxUser
+from tests.conftest import spy
 
 DOC = Path(__file__).resolve().parents[2] / "README.md"
 URL = "/sign-in/handoff/"
@@ -187,13 +188,7 @@ class TestAGoodToken:
     ):
         hand_off(token_for(secret))
         client.post("/sign-out/")
-        calls: list[dict] = []
-        original = VSeeClient.user_sso
-        monkeypatch.setattr(
-            VSeeClient,
-            "user_sso",
-            lambda self, **kw: calls.append(kw) or original(self, **kw),
-        )
+        calls = spy(monkeypatch, VSeeClient, "user_sso")
         r = hand_off(token_for(secret, **change))
         page = refused(r, "identity_mismatch")
         assert "doesn't match the patient record" in page

@@ -22,7 +22,7 @@ from portal.vsee.client import VSeeClient
 from portal.vsee.service import current_patient
 from sandbox.demo import link_demo_patients
 from sandbox.models import SandboxUser
-from tests.conftest import ADA
+from tests.conftest import ADA, spy
 from tests.patients.conftest import code_from
 
 YOU = "/sign-in/you/"
@@ -31,15 +31,7 @@ YOU = "/sign-in/you/"
 @pytest.fixture
 def sso_calls(monkeypatch):
     """Every users/sso call the portal makes, as the keyword arguments it sent."""
-    made: list[dict] = []
-    original = VSeeClient.user_sso
-
-    def spying(self, **params):
-        made.append(params)
-        return original(self, **params)
-
-    monkeypatch.setattr(VSeeClient, "user_sso", spying)
-    return made
+    return spy(monkeypatch, VSeeClient, "user_sso")
 
 
 @pytest.fixture

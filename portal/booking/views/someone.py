@@ -28,9 +28,7 @@ def someone(request: PortalRequest, code: str, option: str) -> HttpResponse:
         return HttpResponseRedirect(back)
     form = PersonInCareForm(request.POST if request.method == "POST" else None)
     ctx = {"room": step.room, "option": step.option, "form": form, "back": back}
-    if not form.is_bound or not form.is_valid():
-        if form.is_bound:
-            form.mark_invalid_fields()
+    if not form.submitted_and_valid():
         return render(request, "booking/someone.html", ctx)
 
     data = form.cleaned_data

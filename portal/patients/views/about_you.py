@@ -69,9 +69,7 @@ def _confirm_birth_date(
 ) -> HttpResponse:
     form = BirthDateForm(request.POST if request.method == "POST" else None)
     ctx = {"form": form, "challenge": challenge}
-    if not form.is_bound or not form.is_valid():
-        if form.is_bound:
-            form.mark_invalid_fields()
+    if not form.submitted_and_valid():
         return render(request, CONFIRM, ctx)
 
     # Counted per email across codes, so asking for a new code gives no new tries.
@@ -99,9 +97,7 @@ def _first_time(
 ) -> HttpResponse:
     form = NameAndBirthForm(request.POST if request.method == "POST" else None)
     ctx = {"form": form, "challenge": challenge}
-    if not form.is_bound or not form.is_valid():
-        if form.is_bound:
-            form.mark_invalid_fields()
+    if not form.submitted_and_valid():
         return render(request, FIRST_TIME, ctx)
     data = form.cleaned_data
     typed = Identity(data["first_name"], data["last_name"], data["dob"].isoformat())
