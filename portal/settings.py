@@ -257,6 +257,8 @@ CONTENT_SECURITY_POLICY = {
         # The join page's redirect goes to VSee's own video page.
         "form-action": [SELF, *([_VSEE_ORIGIN] if _VSEE_ORIGIN else [])],
         "frame-ancestors": [NONE],
+        # Counted by directive only (admin: Embedding), to see a refused frame.
+        "report-uri": ["/csp-report"],
     }
 }
 ADMIN_CONTENT_SECURITY_POLICY = {
@@ -269,6 +271,7 @@ ADMIN_CONTENT_SECURITY_POLICY = {
     "base-uri": [NONE],
     "form-action": [SELF],
     "frame-ancestors": [NONE],
+    "report-uri": ["/csp-report"],
 }
 
 # Every call has a connect timeout, a per-read timeout and an overall deadline: a sync

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from portal.clinic.framing import forget_frame_origins
@@ -158,3 +158,40 @@ class UnlistedEmbed(models.Model):
             cls.objects.get_or_create(
                 origin=origin, defaults={"count": 1, "last_seen": now}
             )
+
+
+class PolicyViolation(models.Model):
+    """How many times a day browsers refused something under our CSP, by directive only.
+
+    frame-ancestors counts are the portal refused inside a site not on the list; the report
+    itself doesn't say which site (browsers keep that from us), and no address is kept.
+    """
+
+    day = models.DateField()
+    directive = models.CharField(max_length=40)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "directive"], name="one_count_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.directive} on {self.day}"
+
+    @classmethod
+    def note(cls, directive: str) -> None:
+        today = timezone.localdate()
+        rows = cls.objects.filter(day=today, directive=directive)
+        if not rows.update(count=models.F("count") + 1):
+            try:
+                with transaction.atomic():
+                    cls.objects.create(day=today, directive=directive, count=1)
+            except IntegrityError:  # a report racing this one made the row
+                rows.update(count=models.F("count") + 1)
+
+    @classmethod
+    def refused_frames(cls, days: int = 7) -> int:
+        since = timezone.localdate() - timedelta(days=days - 1)
+        found = cls.objects.filter(directive="frame-ancestors", day__gte=since)
+        return sum(found.values_list("count", flat=True))

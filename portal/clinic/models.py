@@ -5,7 +5,12 @@ from django.utils import timezone
 
 # Branding's and embedding's models live beside their helpers; importing them here registers them.
 from portal.clinic.branding import Branding
-from portal.clinic.embedding import EmbeddingSettings, HandoffSecret, UnlistedEmbed
+from portal.clinic.embedding import (
+    EmbeddingSettings,
+    HandoffSecret,
+    PolicyViolation,
+    UnlistedEmbed,
+)
 from portal.clinic.questions import IntakeQuestion
 from portal.clinic.rooms import Room
 
@@ -15,6 +20,7 @@ __all__ = [
     "EmbeddingSettings",
     "HandoffSecret",
     "IntakeQuestion",
+    "PolicyViolation",
     "Room",
     "UnlistedEmbed",
 ]

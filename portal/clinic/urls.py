@@ -10,4 +10,5 @@ urlpatterns = [
     path("brand/logo", views.logo, name="brand_logo"),
     path("embed.js", views.embed_js, name="embed_js"),
     path("embed/cookies", views.cookie_probe, name="cookie_probe"),
+    path("csp-report", views.csp_report, name="csp_report"),
 ]

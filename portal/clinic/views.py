@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -18,10 +20,11 @@ from django.http import (
 )
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
 from portal.clinic.branding import Branding
-from portal.clinic.embedding import UnlistedEmbed, normalise_origin
+from portal.clinic.embedding import PolicyViolation, UnlistedEmbed, normalise_origin
 from portal.clinic.framing import PROBE_COOKIE, allowed_frame_origins
 from portal.clinic.rooms import Room
 from portal.vsee.errors import VSeeError
@@ -156,3 +159,39 @@ def _referring_origin(request: HttpRequest) -> str:
         )
     except (ValidationError, ValueError):
         return ""
+
+
+# CSP reports: a few hundred bytes each; anything much larger is not one.
+MAX_REPORT_BYTES = 16 * 1024
+_DIRECTIVE = re.compile(r"^[a-z][a-z-]{1,39}$")
+
+
+@csrf_exempt  # browsers send these without a page of ours, so no CSRF token
+@require_POST
+def csp_report(request: HttpRequest) -> HttpResponse:
+    """Count what browsers refused under our CSP, by directive, keeping no addresses."""
+    if int(request.headers.get("Content-Length") or 0) > MAX_REPORT_BYTES:
+        return HttpResponse(status=413)
+    try:
+        sent = json.loads(request.body[:MAX_REPORT_BYTES] or b"null")
+    except ValueError:
+        return HttpResponse(status=400)
+    # report-uri sends {"csp-report": {...}}; the Reporting API a list of {"body": {...}}.
+    bodies = (
+        [sent.get("csp-report")]
+        if isinstance(sent, dict)
+        else [r.get("body") for r in sent if isinstance(r, dict)]
+        if isinstance(sent, list)
+        else []
+    )
+    for body in bodies[:10]:
+        if not isinstance(body, dict):
+            continue
+        directive = str(
+            body.get("effective-directive")
+            or body.get("effectiveDirective")
+            or body.get("violated-directive", "")
+        ).split(" ")[0]
+        if _DIRECTIVE.match(directive):
+            PolicyViolation.note(directive)
+    return HttpResponse(status=204)

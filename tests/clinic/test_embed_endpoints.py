@@ -84,3 +84,82 @@ def test_each_room_s_admin_page_has_its_snippets(admin_client, db):
     )
     assert "data-mode=&quot;button&quot;" in page
     assert "&lt;script src=&quot;http://testserver/embed.js&quot; async&gt;" in page
+
+
+class TestPolicyReports:
+    URL = "/csp-report"
+
+    def post(self, client, body, content_type="application/csp-report"):
+        import json
+
+        data = body if isinstance(body, (bytes, str)) else json.dumps(body)
+        return client.post(self.URL, data, content_type=content_type)
+
+    def test_a_report_uri_report_is_counted_by_directive_with_no_address_kept(
+        self, client, db
+    ):
+        from django.db import connection
+
+        from portal.clinic.embedding import PolicyViolation
+
+        report = {
+            "csp-report": {
+                "document-uri": "https://portal.example/visits/4711/?who=ada",
+                "violated-directive": "frame-ancestors 'none'",
+                "effective-directive": "frame-ancestors",
+                "blocked-uri": "",
+            }
+        }
+        assert self.post(client, report).status_code == 204
+        assert self.post(client, report).status_code == 204
+        assert PolicyViolation.refused_frames() == 2
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM clinic_policyviolation")
+            assert "4711" not in repr(cursor.fetchall())
+
+    def test_a_reporting_api_report_is_counted_too(self, client, db):
+        from portal.clinic.embedding import PolicyViolation
+
+        reports = [
+            {"type": "csp-violation", "body": {"effectiveDirective": "script-src-elem"}}
+        ]
+        assert self.post(client, reports, "application/reports+json").status_code == 204
+        assert PolicyViolation.objects.get().directive == "script-src-elem"
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            b"not json",
+            b"[1, 2, 3]",
+            b'{"csp-report": "x"}',
+            b'{"csp-report": {"effective-directive": "DROP TABLE"}}',
+        ],
+    )
+    def test_junk_is_answered_and_not_counted(self, client, db, body):
+        from portal.clinic.embedding import PolicyViolation
+
+        assert self.post(client, body).status_code in (204, 400)
+        assert not PolicyViolation.objects.exists()
+
+    def test_a_large_body_is_refused_unread(self, client, db):
+        r = client.post(
+            self.URL,
+            b"x",
+            content_type="application/csp-report",
+            headers={"Content-Length": "999999"},
+        )
+        assert r.status_code == 413
+
+    def test_only_post(self, client, db):
+        assert client.get(self.URL).status_code == 405
+
+    def test_every_policy_names_the_endpoint(self, client, db):
+        from tests.clinic.test_framing import policy
+
+        assert policy(client.get("/signed-out/"))["report-uri"] == ["/csp-report"]
+        assert policy(client.get("/admin/login/"))["report-uri"] == ["/csp-report"]
+
+    def test_admin_says_how_many_frames_were_refused(self, client, admin_client, db):
+        self.post(client, {"csp-report": {"effective-directive": "frame-ancestors"}})
+        page = admin_client.get("/admin/clinic/embeddingsettings/", follow=True)
+        assert "1 time in the last 7 days" in page.content.decode()

@@ -439,6 +439,10 @@ class TestWhenTheBrowserGuardsItsCookies:
 
         results = Axe().run(frame_of(page))
         assert results.violations_count == 0, results.generate_report()
+        # This profile refuses storage access too: the frame says so and keeps the way on.
+        frame.get_by_role("button", name="Allow, and stay here").click()
+        frame.get_by_text("Your browser didn't allow it").wait_for()
+        assert frame.get_by_role("button", name="Allow, and stay here").count() == 0
 
         with context.expect_page() as opened:
             way_on.click()

@@ -45,6 +45,28 @@ class TestHousekeeping:
             "b" * 64
         ]
 
+    def test_it_deletes_untaken_exchanges_and_old_policy_counts(self):
+        from portal.clinic.embedding import PolicyViolation
+        from portal.patients.models import HandoffExchange
+
+        now = timezone.now()
+        HandoffExchange.objects.create(
+            digest="a" * 64, sealed_claims="x", expires_at=now
+        )
+        HandoffExchange.objects.create(
+            digest="b" * 64, sealed_claims="x", expires_at=now + timedelta(minutes=2)
+        )
+        today = timezone.localdate()
+        for age in (0, 30, 31):
+            PolicyViolation.objects.create(
+                day=today - timedelta(days=age), directive="frame-ancestors", count=1
+            )
+        call_command("housekeeping")
+        assert list(HandoffExchange.objects.values_list("digest", flat=True)) == [
+            "b" * 64
+        ]
+        assert PolicyViolation.objects.count() == 2
+
     def test_kept_running_it_sweeps_again_after_a_database_error(self):
         ended = make_session(timedelta(seconds=-1))
         sweeps = iter([DatabaseError("locked"), None])

@@ -15,6 +15,7 @@ from portal.clinic.models import (
     Branding,
     EmbeddingSettings,
     HandoffSecret,
+    PolicyViolation,
     UnlistedEmbed,
 )
 
@@ -54,6 +55,7 @@ class EmbeddingSettingsAdmin(SingletonAdmin):
     ) -> HttpResponse:
         extra = {
             "unlisted": UnlistedEmbed.objects.all()[:10],
+            "refused_frames": PolicyViolation.refused_frames(),
             "secrets": HandoffSecret.objects.all()[:5],
             "grace_hours": settings.HANDOFF_SECRET_GRACE_HOURS,
         }

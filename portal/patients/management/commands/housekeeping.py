@@ -1,12 +1,13 @@
 """Delete what has ended: sessions past their idle expiry (and the drafts in them),
-hand-off nonces past the life of their token, hand-offs never taken up in a new tab, and
-rate-limit counters of past windows. Run it from cron every few minutes, or keep
+hand-off nonces past the life of their token, hand-offs never taken up in a new tab,
+rate-limit counters of past windows, and CSP report counts older than 30 days. Run it from cron every few minutes, or keep
 it running with --every (the Procfile's housekeeping process)."""
 
 from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.sessions.models import Session
@@ -14,9 +15,12 @@ from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 from django.utils import timezone
 
+from portal.clinic.embedding import PolicyViolation
 from portal.patients.models import HandoffExchange, RateCounter, UsedHandoffNonce
 
 log = logging.getLogger(__name__)
+
+POLICY_COUNTS_KEPT = timedelta(days=30)
 
 
 def sweep() -> tuple[int, int]:
@@ -26,6 +30,9 @@ def sweep() -> tuple[int, int]:
     nonces, _ = UsedHandoffNonce.objects.filter(expires_at__lte=now).delete()
     RateCounter.objects.filter(expires_at__lte=now).delete()
     HandoffExchange.objects.filter(expires_at__lte=now).delete()
+    PolicyViolation.objects.filter(
+        day__lt=timezone.localdate() - POLICY_COUNTS_KEPT
+    ).delete()
     return sessions, nonces
 
 
