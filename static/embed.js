@@ -4,7 +4,7 @@
  *   <script src="https://portal.example/embed.js" async></script>
  *
  * data-mode="button" shows a "Book a visit" button (data-label) that opens the portal in a
- * dialog. data-handoff may carry a signed hand-off token: it is posted to the frame,
+ * dialog; data-lang (e.g. "es") asks for the patient's language. data-handoff may carry a signed hand-off token: it is posted to the frame,
  * never put in its address. Events on the container: vsee-portal:ready, :step, :booked
  * (option, start), :cancelled, :signed-out, :failed. No dependencies.
  */
@@ -32,6 +32,10 @@
       if (OPTIONS.indexOf(option) !== -1) {
         path += option + "/";
       }
+    }
+    var lang = el.getAttribute("data-lang") || "";
+    if (/^[a-z]{2}$/.test(lang)) {
+      path += "?lang=" + lang;
     }
     if (embed.token) {
       path = "/sign-in/handoff/?next=" + encodeURIComponent(path);

@@ -253,6 +253,35 @@ class TestAlongTheWay:
         assert page.locator("[data-handoff]").count() == 0  # not left in the page
 
 
+class TestScrolling:
+    def test_a_new_step_brings_the_top_of_the_frame_into_view(
+        self, page, live_server, clinic_site
+    ):
+        div = (
+            '<div style="height:1500px">The clinic\'s news</div>'
+            '<div id="portal" data-vsee-portal data-room="demo-room" data-lang="es"></div>'
+            '<div style="height:1500px">Our opening hours</div>'
+        )
+        clinic_site.pages["/"] = host_page(live_server.url, div)
+        page.goto(clinic_site.origin + "/")
+        frame = portal_frame(page)
+        frame.get_by_role("heading", level=1).wait_for()
+        assert "lang=es" in page.locator("#portal iframe").get_attribute("src")
+        # The patient scrolls down past the top of the frame, then moves on a step.
+        settled_without_scrollbar(page)
+        page.evaluate(
+            "window.scrollTo(0, document.querySelector('#portal iframe').offsetTop + 300)"
+        )
+        top = "document.querySelector('#portal iframe').getBoundingClientRect().top"
+        assert page.evaluate(top) < 0
+        frame.get_by_role("link", name="Send a question").click()
+        frame.get_by_role("heading", name="Sign in").wait_for()
+        deadline = time.monotonic() + 5
+        while not -1 < page.evaluate(top) < 5:  # sub-pixel layout
+            assert time.monotonic() < deadline, page.evaluate(top)
+            page.wait_for_timeout(50)
+
+
 class TestButton:
     def test_it_opens_and_closes_with_the_keyboard_and_gives_focus_back(
         self, page, live_server, clinic_site
