@@ -14,7 +14,7 @@ from portal.http import PortalRequest
 from portal.patients.decorators import patient_required
 from portal.patients.family import CODE_KEY, add_person, people_in_care
 from portal.patients.forms import PersonInCareForm
-from portal.patients.identity import Identity, known_identity
+from portal.patients.identity import Identity, IdentityUnreadable, known_identity
 
 
 @patient_required
@@ -33,7 +33,10 @@ def someone(request: PortalRequest, code: str, option: str) -> HttpResponse:
 
     data = form.cleaned_data
     who = Identity(data["first_name"], data["last_name"], data["dob"].isoformat())
-    me = known_identity(request.session[CODE_KEY])
+    try:
+        me = known_identity(request.session[CODE_KEY])
+    except IdentityUnreadable:
+        me = None  # can't compare; the person is added all the same
     if me is not None and me.same_person_as(who):
         form.add_error(
             None, "Those are your own details: choose \u201cMe\u201d instead."
