@@ -24,7 +24,14 @@ def _text(value: str) -> str:
 
 def ics_for_visit(visit: Visit, *, clinic_name: str, host: str, link: str) -> str:
     """Times in UTC, a UID that stays the same for the same visit, and nothing about the
-    patient or their health: the calendar may be shared or synced anywhere."""
+    patient or their health: the calendar may be shared or synced anywhere.
+
+    SEQUENCE counts the seconds from the visit's making to VSee's last change of it, so
+    the file for a moved appointment is a later revision of the same event, and calendars
+    update that event instead of adding another.
+    """
+    made = visit.created or visit.start or 0
+    changed = max(visit.modified or made, made)
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -32,7 +39,8 @@ def ics_for_visit(visit: Visit, *, clinic_name: str, host: str, link: str) -> st
         "METHOD:PUBLISH",
         "BEGIN:VEVENT",
         f"UID:visit-{visit.id}@{host.split(':')[0]}",
-        f"DTSTAMP:{_utc(visit.created or visit.start or 0)}",
+        f"DTSTAMP:{_utc(changed)}",
+        f"SEQUENCE:{changed - made}",
         f"DTSTART:{_utc(visit.start or 0)}",
         f"DTEND:{_utc(visit.end or 0)}",
         f"SUMMARY:{_text(f'Video visit with {clinic_name}')}",

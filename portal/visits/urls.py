@@ -14,4 +14,5 @@ urlpatterns = [
     path("visits/<vsee_id:visit_id>/leave/", views.leave, name="leave"),
     path("visits/<vsee_id:visit_id>/summary/", views.summary, name="summary"),
     path("visits/<vsee_id:visit_id>/reschedule/", views.reschedule, name="reschedule"),
+    path("visits/<vsee_id:visit_id>/moved/", views.moved, name="moved"),
 ]

@@ -96,10 +96,21 @@ class TestHistoryInTheBrowser:
         ).first
         new_start = int(other.get_attribute("value").split("-")[0])
         other.click()
-        page.get_by_text("Your appointment is moved to").wait_for()
+        # A check step first: nothing is moved by the tap in the grid.
+        page.get_by_role("heading", name="Move your appointment?").wait_for()
+        assert_accessible(page)
+        assert int(SandboxVisit.objects.get(pk=upcoming.id).start.timestamp()) == (
+            upcoming.start
+        )
+        page.get_by_role("button", name="Move my appointment").click()
+        page.get_by_role("heading", name="Your appointment is moved").wait_for()
         assert_accessible(page)
         moved = SandboxVisit.objects.get(pk=upcoming.id)
         assert int(moved.start.timestamp()) == new_start
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Add to calendar").click()
+        ics = download.value.path().read_text()
+        assert "SEQUENCE:0" not in ics and f"UID:visit-{upcoming.id}@" in ics
 
 
 HOSTILE_NOTES = {

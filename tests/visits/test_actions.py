@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
 
+from portal.booking.summary import format_when
 from portal.clinic.models import AuditEvent
 from portal.vsee.errors import VSeeRejected, VSeeSlotTaken
 from portal.vsee.service import PatientVSee
@@ -69,17 +71,39 @@ class TestReschedule:
         assert "Choose a new time" in page
         slots = re.findall(r'name="slot" value="(\d+-\d+)"', page)
         new = next(s for s in slots if not s.startswith(str(visit.start)))
+        before = ada_client.get(f"/booked/{visit.id}/calendar.ics").content.decode()
+
+        # Choosing a time only asks: old time, new time, one button.
         r = ada_client.post(f"/visits/{visit.id}/reschedule/", {"slot": new})
-        assert r["Location"] == f"/visits/{visit.id}/"
+        page = html.unescape(r.content.decode())
+        assert r.status_code == 200 and "Move your appointment?" in page
+        assert format_when(visit.start, "America/New_York") in page
+        assert format_when(int(new.split("-")[0]), "America/New_York") in page
+        assert f'name="slot" value="{new}"' in page and 'name="confirm"' in page
+        assert SandboxVisit.objects.get(pk=visit.id).start.timestamp() == visit.start
+
+        r = ada_client.post(
+            f"/visits/{visit.id}/reschedule/", {"slot": new, "confirm": "1"}
+        )
+        assert r["Location"] == f"/visits/{visit.id}/moved/"
         row = SandboxVisit.objects.get(pk=visit.id)
         assert int(row.start.timestamp()) == int(new.split("-")[0])
         assert AuditEvent.objects.filter(
             action="visit_rescheduled", outcome="success"
         ).exists()
-        assert (
-            "Your appointment is moved to"
-            in ada_client.get(r["Location"]).content.decode()
-        )
+        page = ada_client.get(r["Location"]).content.decode()
+        assert "Your appointment is moved" in page
+        assert f'href="/booked/{visit.id}/calendar.ics"' in page
+
+        # The new calendar file is a later revision of the same event.
+        after = ada_client.get(f"/booked/{visit.id}/calendar.ics").content.decode()
+
+        def field(ics: str, name: str) -> str:
+            return re.search(rf"^{name}:(.*)\r$", ics, re.M).group(1)
+
+        assert field(after, "UID") == field(before, "UID")
+        assert int(field(after, "SEQUENCE")) > int(field(before, "SEQUENCE"))
+        assert field(after, "DTSTART") != field(before, "DTSTART")
 
     def test_a_slot_taken_meanwhile_offers_the_nearest_times(
         self, ada_client, book, vsee, ben, monkeypatch
@@ -97,7 +121,9 @@ class TestReschedule:
             return real_update(self, visit_id, **fields)
 
         monkeypatch.setattr(PatientVSee, "visit_update", ben_gets_there_first)
-        r = ada_client.post(f"/visits/{visit.id}/reschedule/", {"slot": wanted})
+        r = ada_client.post(
+            f"/visits/{visit.id}/reschedule/", {"slot": wanted, "confirm": "1"}
+        )
         assert r["Location"] == f"/visits/{visit.id}/reschedule/?taken=1"
         page = ada_client.get(r["Location"]).content.decode()
         assert "That time was just taken" in page
@@ -120,7 +146,9 @@ class TestReschedule:
             raise VSeeSlotTaken("This slot is no longer available", status=400)
 
         monkeypatch.setattr(PatientVSee, "visit_update", refuse)
-        r = ada_client.post(f"/visits/{visit.id}/reschedule/", {"slot": wanted})
+        r = ada_client.post(
+            f"/visits/{visit.id}/reschedule/", {"slot": wanted, "confirm": "1"}
+        )
         assert r.status_code == 503 and "Location" not in r  # the refusal is shown
         assert not AuditEvent.objects.filter(detail="slot_taken").exists()
 
@@ -140,7 +168,9 @@ class TestReschedule:
         monkeypatch.setattr(
             PatientVSee, "visit_update", ben_first_then_a_wordless_refusal
         )
-        r = ada_client.post(f"/visits/{visit.id}/reschedule/", {"slot": wanted})
+        r = ada_client.post(
+            f"/visits/{visit.id}/reschedule/", {"slot": wanted, "confirm": "1"}
+        )
         assert r["Location"] == f"/visits/{visit.id}/reschedule/?taken=1"
 
 

@@ -1,4 +1,5 @@
-"""Reschedule an appointment with the same picker the booking uses, then one POST to VSee."""
+"""Reschedule an appointment: the same picker the booking uses, a check step (old time,
+new time), one POST to VSee, then a confirmation with an updated calendar file."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ import time
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.booking.flow import member_id, record_vsee_error
 from portal.booking.picker import PickerPage
 from portal.booking.picker_view import Picker, open_picker, render_picker
-from portal.booking.summary import format_when
+from portal.booking.summary import format_when, when
+from portal.booking.timezones import clinic_time_zone, patient_time_zone
 from portal.clinic import audit
 from portal.clinic.rooms import Room
 from portal.http import PortalRequest
@@ -26,7 +29,7 @@ from portal.vsee.errors import (
     VSeeRejected,
     VSeeSlotTaken,
 )
-from portal.vsee.schemas import Visit
+from portal.vsee.schemas import Slot, Visit
 from portal.vsee.service import get_room
 
 log = logging.getLogger(__name__)
@@ -79,6 +82,8 @@ def _move(request: PortalRequest, visit: Visit, picker: Picker) -> HttpResponse:
     if slot is None:
         return _render(request, visit, picker.page, status=400)
     provider_id = picker.provider_for(slot)
+    if request.POST.get("confirm") != "1":
+        return _check(request, visit, picker, slot, provider_id)
     try:
         visit_vsee(request, visit.id).visit_update(
             visit.id,
@@ -104,9 +109,41 @@ def _move(request: PortalRequest, visit: Visit, picker: Picker) -> HttpResponse:
         return _render(request, visit, picker.page)
     request.session.pop(TAKEN_KEY, None)
     _audit(request, visit)
-    when = format_when(slot.start, picker.page.zone)
-    messages.success(request, f"Your appointment is moved to {when}.")
-    return HttpResponseRedirect(reverse("visits:detail", args=[visit.id]))
+    return HttpResponseRedirect(reverse("visits:moved", args=[visit.id]))
+
+
+def _check(
+    request: PortalRequest, visit: Visit, picker: Picker, slot: Slot, provider_id: str
+) -> HttpResponse:
+    """Old time, new time, and one button: a tap in a grid of times moves nothing yet."""
+    page = picker.page
+    ctx = {
+        "visit": visit,
+        "was": when(visit.start, page.zone, page.clinic_zone),
+        "becomes": when(slot.start, page.zone, page.clinic_zone),
+        "provider": picker.names.get(provider_id, ""),
+        # What the picker posted, sent again with the confirmation (checked again then).
+        "carried": [
+            (name, value)
+            for name, value in request.POST.items()
+            if name in ("slot", "consultation", "provider", "week", "tz")
+        ],
+    }
+    return render(request, "visits/reschedule_check.html", ctx)
+
+
+@patient_required
+@require_GET
+def moved(request: PortalRequest, visit_id: str) -> HttpResponse:
+    """The appointment's new time, with a calendar file that updates the old event."""
+    visit = own_visit_or_404(request, visit_id)
+    room = Room.objects.filter(code=visit.room_code or "").first()
+    clinic_zone = clinic_time_zone(room) if room else "UTC"
+    ctx = {
+        "visit": visit,
+        "when": when(visit.start, patient_time_zone(request, clinic_zone), clinic_zone),
+    }
+    return render(request, "visits/moved.html", ctx)
 
 
 def _audit(
