@@ -14,7 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from portal.booking.us_states import US_STATES
-from portal.clinic.questions import IntakeQuestion, QuestionKind
+from portal.clinic.questions import CHOICE_KINDS, IntakeQuestion, QuestionKind
 from portal.clinic.rooms import FieldMode, Room
 from portal.forms import AccessibleForm
 
@@ -43,18 +43,31 @@ class DateField(forms.DateField):
     widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(
-            input_formats=DATE_INPUTS,
-            error_messages={"invalid": "Enter a date, for example 2026-03-31."},
-            **kwargs,
-        )
+        messages = {
+            "invalid": "Enter a date, for example 2026-03-31.",
+            **kwargs.pop("error_messages", {}),
+        }
+        super().__init__(input_formats=DATE_INPUTS, error_messages=messages, **kwargs)
 
 
 def _question_field(question: IntakeQuestion) -> forms.Field:
+    chooses = question.kind in (QuestionKind.YES_NO, *CHOICE_KINDS)
+    # Said on the field and in the summary at the top, so it names the question.
+    required = (
+        f"Choose one of the answers to \u201c{question.label}\u201d"
+        if chooses
+        else f"Answer \u201c{question.label}\u201d"
+    )
     common: dict[str, Any] = {
         "label": question.label,
         "help_text": question.help_text,
         "required": question.required,
+        "error_messages": {"required": required}
+        if not chooses
+        else {
+            "required": required,
+            "invalid_choice": f"Choose one of the listed answers to \u201c{question.label}\u201d",
+        },
     }
     kind = question.kind
     if kind == QuestionKind.LONG_TEXT:
@@ -66,8 +79,13 @@ def _question_field(question: IntakeQuestion) -> forms.Field:
             max_digits=12,
             decimal_places=3,
             widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
-            error_messages={"invalid": "Enter a number, for example 72 or 98.6."},
-            **common,
+            **{
+                **common,
+                "error_messages": {
+                    **common["error_messages"],
+                    "invalid": "Enter a number, for example 72 or 98.6.",
+                },
+            },
         )
     if kind == QuestionKind.DATE:
         return DateField(**common)
@@ -160,6 +178,7 @@ def _builtin_fields(room: Room) -> dict[str, forms.Field]:
             max_length=1000,
             required=room.reason_mode == FieldMode.REQUIRED,
             widget=forms.Textarea(attrs={"rows": 3}),
+            error_messages={"required": "Tell us what brings you in."},
         )
     if room.location_mode != FieldMode.HIDDEN:
         fields["location"] = forms.ChoiceField(
@@ -167,12 +186,16 @@ def _builtin_fields(room: Room) -> dict[str, forms.Field]:
             help_text="Providers can only see you where they are licensed.",
             choices=[("", "Choose a state"), *US_STATES],
             required=room.location_mode == FieldMode.REQUIRED,
+            error_messages={"required": "Choose the state you are in right now."},
         )
     if room.phone_mode != FieldMode.HIDDEN:
         fields["phone"] = PhoneField(
             label="Phone number",
             help_text="In case the video call drops.",
             required=room.phone_mode == FieldMode.REQUIRED,
+            error_messages={
+                "required": "Enter a phone number we can call if the video drops."
+            },
         )
     return fields
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from portal.booking.flow import Step
+from portal.booking.picker.page import provider_names
 from portal.booking.timezones import patient_time_zone
 from portal.http import PortalRequest
 from portal.patients.family import person
@@ -63,6 +64,10 @@ def describe_draft(request: PortalRequest, step: Step) -> dict:
     for_person = person(request.session, draft.person) if draft.person else None
     return {
         "for": for_person.first_name if for_person else "",
+        # Named when the patient chose one (names are cached; none when VSee can't say).
+        "provider": provider_names(step.room.code).get(draft.provider_id, "")
+        if draft.provider_id
+        else "",
         "reason": draft.answers.get("reason_for_visit", ""),
         "file_count": len(draft.file_ids),
         "consultation": consultation,

@@ -114,9 +114,17 @@ class TestValidation:
     @pytest.mark.parametrize(
         ("field", "value", "message"),
         [
-            ("reason_for_visit", "", "This field is required."),
-            ("custom_insurance", "", "This field is required."),
-            ("custom_insurance", "Bitcoin", "Select a valid choice."),
+            ("reason_for_visit", "", "Tell us what brings you in."),
+            (
+                "custom_insurance",
+                "",
+                "Choose one of the answers to “How will you pay?”",
+            ),
+            (
+                "custom_insurance",
+                "Bitcoin",
+                "Choose one of the listed answers to “How will you pay?”",
+            ),
             ("custom_symptoms_since", "yesterday", "Enter a date, for example"),
             ("phone", "12", "Enter a phone number with its area code"),
         ],
@@ -130,6 +138,7 @@ class TestValidation:
         assert message in page
         assert f'id="id_{field}_error"' in page
         assert "There is a problem" in page
+        assert "This field is required" not in page  # words for people, not Django's
         assert f'href="#field-{field}"' in page
         assert "Penicillin" in page or field == "custom_allergies"
         assert new_intakes() == []

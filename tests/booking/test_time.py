@@ -369,6 +369,11 @@ class TestChoosingATime:
         assert r["Location"] == REVIEW
         assert draft(booking).provider_id == lee
         assert draft(booking).slot_end - draft(booking).slot_start == 30 * 60
+        # The review names the provider the patient chose.
+        assert (
+            "<dt>With</dt><dd>Dr. Mina Lee MD</dd>"
+            in booking.get(REVIEW).content.decode()
+        )
 
     def test_a_slot_in_a_later_week_is_checked_against_that_week(
         self, booking, quick, calls

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from portal.patients.identity import patient_code
@@ -86,6 +88,10 @@ class TestHistoryInTheBrowser:
         self, page, ada_in_browser
     ):
         upcoming = ada_in_browser
+        earlier = timezone.now() - timedelta(minutes=5)  # booked a while ago
+        SandboxVisit.objects.filter(pk=upcoming.id).update(
+            created=earlier, modified=earlier
+        )
         page.locator(f"#visit-{upcoming.id}").get_by_role(
             "link", name="Reschedule"
         ).click()

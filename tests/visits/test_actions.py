@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from portal.booking.summary import format_when
 from portal.clinic.models import AuditEvent
@@ -71,6 +73,11 @@ class TestReschedule:
         assert "Choose a new time" in page
         slots = re.findall(r'name="slot" value="(\d+-\d+)"', page)
         new = next(s for s in slots if not s.startswith(str(visit.start)))
+        # Booked a while ago (VSee's times are whole seconds).
+        earlier = timezone.now() - timedelta(minutes=5)
+        SandboxVisit.objects.filter(pk=visit.id).update(
+            created=earlier, modified=earlier
+        )
         before = ada_client.get(f"/booked/{visit.id}/calendar.ics").content.decode()
 
         # Choosing a time only asks: old time, new time, one button.

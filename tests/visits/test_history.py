@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import html
 import re
 from zoneinfo import ZoneInfo
 
@@ -188,6 +189,20 @@ class TestDetail:
         page = ada_client.get(f"/visits/{visit.pk}/").content.decode()
         assert "How will you pay?" in page and "Self-pay" in page
         assert "Sore throat for three days" in page
+
+    def test_the_answers_read_as_the_patient_gave_them(self, ada_client):
+        ada_client.post("/rooms/demo-room/econsult/", ANSWERS)
+        ada_client.post("/rooms/demo-room/econsult/review/")
+        visit = SandboxVisit.objects.filter(type=SandboxVisit.ECONSULT).latest("pk")
+        assert visit.intake.data["custom_seen_before"] == "false"  # as VSee keeps it
+        page = html.unescape(ada_client.get(f"/visits/{visit.pk}/").content.decode())
+        seen = re.search(
+            r"Have you been seen by us before\?</dt>\s*<dd>(.*?)</dd>", page
+        )
+        since = re.search(r"When did this start\?</dt>\s*<dd>(.*?)</dd>", page)
+        assert seen and seen.group(1) == "No"
+        assert since and since.group(1) == "November 20, 2026"
+        assert "False" not in page and "2026-11-20" not in page
 
 
 class TestAccess:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 import time
 
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from portal.booking.summary import format_when
 from portal.booking.timezones import clinic_time_zone, patient_time_zone
-from portal.clinic.questions import IntakeQuestion
+from portal.clinic.questions import IntakeQuestion, QuestionKind
 from portal.http import PortalRequest
 from portal.patients.decorators import patient_required, sign_in_url
 from portal.patients.family import (
@@ -159,13 +160,33 @@ NOTE_FIELDS = [
 
 
 def _answers(custom: dict[str, object]) -> list[tuple[str, str]]:
-    """The patient's answers, labelled with the question as asked (retired ones too)."""
-    labels = dict(IntakeQuestion.objects.values_list("key", "label"))
-    return [
-        (labels.get(key, key.replace("_", " ").capitalize()), str(value))
-        for key, value in custom.items()
-        if value not in (None, "")
-    ]
+    """The patient's answers as they gave them, labelled with the question as asked
+    (retired ones too): Yes or No, dates in words, several choices as a list."""
+    questions = {q.key: q for q in IntakeQuestion.objects.all()}
+    answers = []
+    for key, value in custom.items():
+        if value in (None, "", []):
+            continue
+        question = questions.get(key)
+        label = question.label if question else key.replace("_", " ").capitalize()
+        answers.append((label, as_given(value, question.kind if question else "")))
+    return answers
+
+
+def as_given(value: object, kind: str) -> str:
+    """An answer as VSee keeps it, in the words the patient chose it in."""
+    if isinstance(value, bool) or kind == QuestionKind.YES_NO:
+        yes = value is True or str(value).lower() in ("yes", "true", "1")
+        return "Yes" if yes else "No"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if kind == QuestionKind.DATE:
+        try:
+            day = datetime.date.fromisoformat(str(value))
+        except ValueError:
+            return str(value)
+        return f"{day:%B} {day.day}, {day.year}"
+    return str(value)
 
 
 def _prescription(raw: dict) -> dict[str, str]:
