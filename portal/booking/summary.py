@@ -28,6 +28,14 @@ def format_when(timestamp: int | None, zone: str) -> str:
     return f"{local:%A, %B} {local.day}, {local.year} at {hour}:{local:%M %p %Z}"
 
 
+def format_time(timestamp: int | None, zone: str) -> str:
+    """E.g. "10:45 AM EST" — the time of day alone."""
+    if not timestamp:
+        return ""
+    local = datetime.fromtimestamp(timestamp, tz=UTC).astimezone(ZoneInfo(zone))
+    return f"{local.strftime('%I').lstrip('0')}:{local:%M %p %Z}"
+
+
 @dataclass(frozen=True)
 class When:
     patient: str  # in the patient's zone

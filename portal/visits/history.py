@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portal.booking.summary import format_when
+from portal.booking.summary import format_time, format_when
 from portal.visits.rows import (
     HistoryRow,
     can_change,
@@ -12,6 +12,7 @@ from portal.visits.rows import (
     can_leave,
     has_summary,
     is_upcoming,
+    join_opens,
     kind_name,
     status_name,
 )
@@ -40,6 +41,7 @@ def row_for(
         summary=has_summary(visit),
         leave=can_leave(visit),
         person=person,
+        join_from=format_time(join_opens(visit, now), zone),
     )
 
 

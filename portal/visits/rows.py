@@ -80,6 +80,18 @@ def can_join(visit: Visit, now: int, *, in_progress: bool = False) -> bool:
     return False
 
 
+def join_opens(visit: Visit, now: int) -> int | None:
+    """When an appointment not yet open to join will be, or None."""
+    if (
+        visit.type == APPOINTMENT
+        and visit.status in (OPEN, BOOKED)
+        and visit.start
+        and now < visit.start - JOIN_EARLY_SECONDS
+    ):
+        return visit.start - JOIN_EARLY_SECONDS
+    return None
+
+
 def can_change(visit: Visit, now: int) -> bool:
     """Cancel or reschedule: appointments that have not started."""
     return is_upcoming(visit, now) and (visit.start or 0) > now
@@ -106,3 +118,4 @@ class HistoryRow:
     summary: bool
     leave: bool = False
     person: str = ""  # the first name of the person in care it is for; "" the patient's
+    join_from: str = ""  # an appointment not yet open: when Join will be there

@@ -263,3 +263,32 @@ class TestDetailWithFiles:
         page = ada_client.get(r["Location"].replace("/booked/", "/visits/"))
         assert "Files you sent" in page.content.decode()
         assert "insurance card.png" in page.content.decode()
+
+
+class TestJoiningTimes:
+    def test_before_the_window_the_row_and_page_say_when_instead_of_join(
+        self, ada_client, book
+    ):
+        from portal.booking.summary import format_time
+
+        visit = book(5)  # more than an hour ahead
+        opens = format_time(visit.start - 15 * 60, "America/New_York")
+        page = html.unescape(ada_client.get("/visits/").content.decode())
+        row = page.split(f'id="visit-{visit.id}"')[1].split("</li>\n</ul>")[0]
+        assert f"You can join from {opens}" in row
+        assert f'href="/visits/{visit.id}/join/"' not in row
+        detail = html.unescape(ada_client.get(f"/visits/{visit.id}/").content.decode())
+        assert f"You can join from {opens}" in detail
+        assert f'href="/booked/{visit.id}/calendar.ics"' in detail
+        booked = html.unescape(ada_client.get(f"/booked/{visit.id}/").content.decode())
+        assert f"You can join from <strong>{opens}</strong>" in booked
+        assert "Join the video call" not in booked
+
+    def test_inside_the_window_join_is_offered(self, ada_client, book, monkeypatch):
+        visit = book(5)
+        later = visit.start - 10 * 60
+        monkeypatch.setattr("portal.visits.views.pages.time.time", lambda: later)
+        page = ada_client.get("/visits/").content.decode()
+        row = page.split(f'id="visit-{visit.id}"')[1].split("</li>\n</ul>")[0]
+        assert f'href="/visits/{visit.id}/join/"' in row
+        assert "You can join from" not in row

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from portal.booking.calendar import ics_for_visit
 from portal.booking.draft import finish_draft, load_draft
-from portal.booking.summary import KIND_NAMES, when
+from portal.booking.summary import KIND_NAMES, format_time, when
 from portal.booking.timezones import clinic_time_zone, patient_time_zone
 from portal.clinic.branding import current_branding
 from portal.clinic.rooms import Room
@@ -21,7 +21,7 @@ from portal.http import PortalRequest
 from portal.patients.decorators import patient_required
 from portal.patients.family import ME, owner_of, person, vsee_for_visit
 from portal.visits.access import own_visit_or_404
-from portal.visits.rows import can_join
+from portal.visits.rows import can_join, join_opens
 from portal.vsee.schemas import VisitType
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,7 @@ def booked(request: PortalRequest, visit_id: str) -> HttpResponse:
         "room": room,
         "when": when(visit.start, patient_zone, clinic_zone),
         "provider": visit.provider.display_name if visit.provider else "",
+        "join_from": format_time(join_opens(visit, int(time.time())), patient_zone),
     }
     return render(request, "booking/booked.html", ctx)
 
