@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from portal.booking.summary import format_time, format_when
 from portal.visits.rows import (
     HistoryRow,
+    awaits_reply,
     can_change,
     can_join,
     can_leave,
@@ -21,6 +22,7 @@ from portal.vsee.schemas import Visit
 
 @dataclass(frozen=True)
 class History:
+    waiting: list[HistoryRow]  # questions sent, no reply yet
     upcoming: list[HistoryRow]
     current: HistoryRow | None
     past: list[HistoryRow]
@@ -71,13 +73,19 @@ def build_history(
     upcoming = sorted(
         (v for v in others if is_upcoming(v, now)), key=lambda v: v.start or 0
     )
-    upcoming_ids = {v.id for v in upcoming}
+    waiting = sorted(
+        (v for v in others if awaits_reply(v)),
+        key=lambda v: v.created or v.start or 0,
+        reverse=True,
+    )
+    apart = {v.id for v in upcoming} | {v.id for v in waiting}
     past = sorted(
-        (v for v in others if v.id not in upcoming_ids),
+        (v for v in others if v.id not in apart),
         key=lambda v: v.start or v.created or 0,
         reverse=True,
     )
     return History(
+        waiting=[row(v) for v in waiting],
         upcoming=[row(v) for v in upcoming],
         current=row(current, in_progress=True) if current else None,
         past=[row(v) for v in past[:past_limit]],

@@ -65,6 +65,11 @@ def is_upcoming(visit: Visit, now: int) -> bool:
     )
 
 
+def awaits_reply(visit: Visit) -> bool:
+    """A question sent and not yet answered (the provider's reply completes it)."""
+    return visit.type == ECONSULT and visit.status in (OPEN, BOOKED, LIVE)
+
+
 def can_join(visit: Visit, now: int, *, in_progress: bool = False) -> bool:
     """An appointment from shortly before its start until its end, or a visit under way."""
     if in_progress:

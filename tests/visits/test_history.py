@@ -20,6 +20,7 @@ def sections(page: str) -> dict[str, list[str]]:
     found = {}
     for name, title in (
         ("now", "now-title"),
+        ("waiting", "waiting-title"),
         ("upcoming", "upcoming-title"),
         ("past", "past-title"),
     ):
@@ -53,14 +54,12 @@ class TestHistory:
         found = sections(page)
         assert found["upcoming"] == [sooner.id, later.id]
         assert found["now"] == [walkin.id]
+        # The question sent has no reply yet: it waits in a section of its own.
+        assert found["waiting"] == [econsult.id]
         # Ada's past appointment and the walk-in it started are one row, the appointment's;
         # then the visit of Leo, in her care, three weeks ago.
         leo = SandboxVisit.objects.get(member__first_name="Leo")
-        assert found["past"] == [
-            econsult.id,
-            str(past_visit.related_appointment_id),
-            str(leo.pk),
-        ]
+        assert found["past"] == [str(past_visit.related_appointment_id), str(leo.pk)]
         assert "Completed" in page and "Sent" in page and "Booked" in page
 
     def test_it_makes_one_list_call_and_one_current_call_per_person(
@@ -109,8 +108,11 @@ class TestHistory:
     def test_a_long_history_shows_more_on_request(self, ada_client, vsee, ada_token):
         for _ in range(12):
             intake = vsee.intake_create(token=ada_token, room_code="demo-room")
-            vsee.visit_add_econsult(
+            answered = vsee.visit_add_econsult(
                 token=ada_token, intake_id=intake.id, room_code="demo-room"
+            )
+            SandboxVisit.objects.filter(pk=answered.id).update(
+                status=SandboxVisit.COMPLETED
             )
         page = ada_client.get("/visits/").content.decode()
         assert len(sections(page)["past"]) == 10
@@ -263,6 +265,30 @@ class TestDetailWithFiles:
         page = ada_client.get(r["Location"].replace("/booked/", "/visits/"))
         assert "Files you sent" in page.content.decode()
         assert "insurance card.png" in page.content.decode()
+
+
+class TestQuestionsWaitingForAReply:
+    def test_a_reply_moves_it_to_the_past_with_the_reply_on_its_page(
+        self, ada_client, vsee, ada_token
+    ):
+        intake = vsee.intake_create(token=ada_token, room_code="demo-room")
+        question = vsee.visit_add_econsult(
+            token=ada_token, intake_id=intake.id, room_code="demo-room"
+        )
+        page = ada_client.get("/visits/").content.decode()
+        assert sections(page)["waiting"] == [question.id]
+        assert "Questions waiting for a reply" in page
+        # The provider replies: VSee completes the e-consult with their notes.
+        SandboxVisit.objects.filter(pk=question.id).update(
+            status=SandboxVisit.COMPLETED,
+            postvisit={"patient_instructions": "<p>Use the cream twice a day.</p>"},
+        )
+        page = ada_client.get("/visits/").content.decode()
+        assert sections(page)["waiting"] == []
+        assert question.id in sections(page)["past"]
+        assert "Questions waiting for a reply" not in page
+        detail = ada_client.get(f"/visits/{question.id}/").content.decode()
+        assert "Use the cream twice a day." in detail
 
 
 class TestJoiningTimes:
