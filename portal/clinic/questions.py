@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.text import slugify
 
 from portal.clinic.rooms import Room
 
@@ -57,8 +60,10 @@ class IntakeQuestion(models.Model):
     )
     key = models.CharField(
         max_length=40,
+        blank=True,
         validators=[question_key_validator],
-        help_text="Sent to VSee with custom_ in front (custom_allergies for allergies). "
+        help_text="Leave blank to make one from the question. "
+        "Sent to VSee with custom_ in front (custom_allergies for allergies). "
         "Keep it once patients have answered: "
         "retire the question instead of reusing its key for something else.",
     )
@@ -122,6 +127,8 @@ class IntakeQuestion(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
+        if not self.key and self.label:
+            self.key = self._key_from_label()
         if self.kind in CHOICE_KINDS and len(self.choice_list) < 2:
             errors["choices"] = "Give at least two choices, one per line."
         if self.kind not in CHOICE_KINDS and self.choices.strip():
@@ -137,6 +144,24 @@ class IntakeQuestion(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+    def _key_from_label(self) -> str:
+        """ "Which pharmacy do you use?" → which_pharmacy_do_you_use, made unique."""
+        words = re.findall(r"[a-z0-9]+", slugify(self.label).replace("-", " "))
+        base = "_".join(words)[:36].strip("_") or "question"
+        if not base[0].isalpha():
+            base = f"q_{base}"[:36]
+        key, n = base, 1
+        while self._key_taken(key):
+            n += 1
+            key = f"{base}_{n}"
+        return key
+
+    def _key_taken(self, key: str) -> bool:
+        others = IntakeQuestion.objects.filter(key=key).exclude(pk=self.pk)
+        if self.room_id is None and self.room is None:
+            return others.exists()
+        return others.filter(Q(room__isnull=True) | Q(room_id=self.room_id)).exists()
 
     def _key_clashes(self) -> bool:
         # Shared and per-room keys share one namespace on the intake (custom_<key>).

@@ -64,6 +64,18 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
 class StaffAdminSite(AdminSite):
     login_form = StaffLoginForm
     login_template = "admin/staff_login.html"
+    site_title = "Patient portal admin"
+
+    def each_context(self, request: HttpRequest) -> dict[str, Any]:
+        """Staff see whose portal this is: the clinic's name in the header and title."""
+        from portal.clinic.branding import current_branding
+
+        context = super().each_context(request)
+        name = current_branding().get("clinic_name") or ""
+        context["site_header"] = (
+            f"{name} \u2014 patient portal" if name else "Patient portal"
+        )
+        return context
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user

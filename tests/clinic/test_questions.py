@@ -30,10 +30,37 @@ def _errors(question: IntakeQuestion) -> dict[str, list[str]]:
 class TestKey:
     @pytest.mark.parametrize(
         "key",
-        ["Insurance", "1st_visit", "member-id", "custom key", "k" * 41, ""],
+        ["Insurance", "1st_visit", "member-id", "custom key", "k" * 41],
     )
     def test_it_refuses_a_key_vsee_cannot_take_as_custom_key(self, key):
         assert "key" in _errors(_question(key=key))
+
+    def test_a_blank_key_is_made_from_the_question(self):
+        question = _question(key="", label="Which pharmacy do you use?")
+        question.full_clean()
+        assert question.key == "which_pharmacy_do_you_use"
+
+    @pytest.mark.parametrize(
+        ("label", "key"),
+        [
+            ("Médicaments actuels ?", "medicaments_actuels"),
+            ("2nd opinion?", "q_2nd_opinion"),
+            ("???", "question"),
+        ],
+    )
+    def test_any_question_gives_a_key_vsee_takes(self, label, key):
+        question = _question(key="", label=label)
+        question.full_clean()
+        assert question.key == key
+
+    def test_a_made_key_already_used_gets_a_number(self):
+        room = _room()
+        first = _question(room=room, key="", label="Your pharmacy?")
+        first.full_clean()
+        first.save()
+        second = _question(room=room, key="", label="Your pharmacy?")
+        second.full_clean()
+        assert second.key == "your_pharmacy_2"
 
     def test_it_accepts_a_plain_key(self):
         _question(key="insurance_member_id").full_clean()

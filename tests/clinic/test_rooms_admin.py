@@ -368,3 +368,34 @@ class TestHelpTextsRenderAsWritten:
             page = admin_client.get(url).content.decode()
             assert "/rooms//" not in page
             assert "custom_." not in page and "custom_<" not in page
+
+
+class TestKeysMadeFromQuestions:
+    def test_questions_added_without_keys_get_them_from_their_words(
+        self, admin_client, no_rooms
+    ):
+        questions = [
+            {"key": "", "label": "Which pharmacy do you use?"},
+            {"key": "", "label": "Your employer?"},
+        ]
+        r = admin_client.post(f"{ROOMS}add/", _form(questions))
+        assert r.status_code == 302
+        keys = set(IntakeQuestion.objects.values_list("key", flat=True))
+        assert keys == {"which_pharmacy_do_you_use", "your_employer"}
+
+    def test_two_new_questions_that_would_get_one_key_are_refused_plainly(
+        self, admin_client, no_rooms
+    ):
+        same = {"key": "", "label": "Your pharmacy?"}
+        r = admin_client.post(f"{ROOMS}add/", _form([same, same]))
+        assert r.status_code == 200
+        assert "already uses the key “your_pharmacy”" in r.content.decode()
+        assert not IntakeQuestion.objects.exists()
+
+
+def test_the_admin_header_names_the_clinic(admin_client, db):
+    from portal.clinic.branding import Branding
+
+    Branding.objects.update_or_create(pk=1, defaults={"clinic_name": "Sunrise Clinic"})
+    page = admin_client.get("/admin/").content.decode()
+    assert "Sunrise Clinic — patient portal" in page

@@ -26,6 +26,8 @@ class QuestionFormSet(forms.BaseInlineFormSet):
         seen: set[str] = set()
         for form in self.forms:
             data = getattr(form, "cleaned_data", {})
+            if data and not data.get("key") and form.instance.key:
+                data["key"] = form.instance.key  # made from the label (model clean)
             key = data.get("key")
             if not key or data.get("DELETE"):
                 continue
