@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.text import capfirst
 
 from portal.clinic.questions import IntakeQuestion
 
@@ -17,6 +18,20 @@ def _small_choices_box(
     if db_field.name == "choices":
         kwargs["widget"] = forms.Textarea(attrs={"rows": rows, "cols": 30})
     return kwargs
+
+
+def labelled_in_list(form_class: type[forms.ModelForm]) -> type[forms.ModelForm]:
+    """A changelist form whose editable cells say what they are for screen readers: the
+    column header alone labels nothing ("Position: Demo Clinic")."""
+
+    class Labelled(form_class):  # type: ignore[misc,valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            for field in self.fields.values():
+                label = capfirst(str(field.label or ""))
+                field.widget.attrs["aria-label"] = f"{label}: {self.instance}"
+
+    return Labelled
 
 
 class QuestionFormSet(forms.BaseInlineFormSet):
@@ -95,6 +110,10 @@ class IntakeQuestionAdmin(admin.ModelAdmin):
     """All questions: shared ones (no room) are asked in every room."""
 
     form = IntakeQuestionForm
+
+    def get_changelist_form(self, request: HttpRequest, **kwargs: Any) -> type:
+        return labelled_in_list(super().get_changelist_form(request, **kwargs))
+
     list_display = ["label", "key", "room", "kind", "required", "active", "position"]
     list_editable = ["position", "required", "active"]
     list_filter = ["room", "kind", "active", "required"]

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
-from portal.clinic.admin.questions import IntakeQuestionInline
+from portal.clinic.admin.questions import IntakeQuestionInline, labelled_in_list
 from portal.clinic.room_check import check_room
 from portal.clinic.rooms import (
     DEFAULT_ATTACHMENT_KINDS,
@@ -180,6 +180,10 @@ def embed_snippets(request: HttpRequest, room: Room) -> list[tuple[str, str]]:
 @admin.register(Room)
 class RoomAdmin(admin.ModelAdmin):
     form = RoomForm
+
+    def get_changelist_form(self, request: HttpRequest, **kwargs: Any) -> type:
+        return labelled_in_list(super().get_changelist_form(request, **kwargs))
+
     inlines = [IntakeQuestionInline]
     list_display = [
         "display_name",
