@@ -84,6 +84,10 @@ def test_each_room_s_admin_page_has_its_snippets(admin_client, db):
     )
     assert "data-mode=&quot;button&quot;" in page
     assert "&lt;script src=&quot;http://testserver/embed.js&quot; async&gt;" in page
+    assert (
+        '<a href="/rooms/derm-room/" target="_blank" rel="noopener">View as a patient</a>'
+        in page
+    )
 
 
 class TestPolicyReports:

@@ -99,9 +99,13 @@ class TestHandoffSecret:
         assert secret not in again
         assert HandoffSecret.objects.get().fingerprint in again
 
-    def test_it_refuses_a_rotation_by_get(self, client, staff):
-        assert client.get(URL + "rotate-secret/").status_code == 405
-        assert not HandoffSecret.objects.exists()
+    def test_it_asks_first_and_says_what_happens_to_the_old_one(self, client, staff):
+        old = HandoffSecret.rotate()
+        r = client.get(URL + "rotate-secret/")
+        page = r.content.decode()
+        assert r.status_code == 200 and "Generate a new hand-off secret?" in page
+        assert "keeps working for 24 hours" in page
+        assert HandoffSecret.objects.get().secret == old  # nothing rotated by asking
 
     def test_it_keeps_accepting_the_old_secret_for_the_grace_period(self, settings):
         settings.HANDOFF_SECRET_GRACE_HOURS = 24

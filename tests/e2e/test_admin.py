@@ -54,6 +54,10 @@ ADMIN_PAGES = [
     ("/admin/clinic/intakequestion/", "Select intake question to change"),
     ("/admin/clinic/embeddingsettings/", "Change embedding"),
     ("/admin/patients/knownpatient/", "Select known patient to view"),
+    (
+        "/admin/clinic/embeddingsettings/rotate-secret/",
+        "Generate a new hand-off secret?",
+    ),
 ]
 
 
@@ -76,3 +80,26 @@ def test_the_admin_pages_we_customise_pass_axe(
     assert blocked == []
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_a_room_s_page_fits_1280_pixels(desktop, live_server, vsee_live, admin_client):
+    from portal.clinic.rooms import Room
+
+    page, blocked = desktop
+    page.context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": admin_client.cookies["sessionid"].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    room = Room.objects.get(code="demo-room")
+    page.goto(f"{live_server.url}/admin/clinic/room/{room.pk}/change/")
+    page.get_by_role("heading", name="Change room").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert page.get_by_role("link", name="View as a patient").get_attribute("href") == (
+        "/rooms/demo-room/"
+    )
+    assert blocked == []

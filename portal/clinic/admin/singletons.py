@@ -7,8 +7,9 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from portal.clinic.branding import MAX_LOGO_BYTES, logo_content_type
 from portal.clinic.models import (
@@ -64,16 +65,32 @@ class EmbeddingSettingsAdmin(SingletonAdmin):
         )
 
     def get_urls(self) -> list:
-        rotate = self.admin_site.admin_view(require_POST(self.rotate_secret))
+        rotate = self.admin_site.admin_view(
+            require_http_methods(["GET", "POST"])(self.rotate_secret)
+        )
         return [
             path("rotate-secret/", rotate, name="clinic_embeddingsettings_rotate"),
             *super().get_urls(),
         ]
 
     def rotate_secret(self, request: HttpRequest) -> HttpResponse:
+        """GET asks first, saying what happens to the current secret; POST rotates."""
         obj = EmbeddingSettings.load()
         if not self.has_change_permission(request, obj):
             return HttpResponse(status=403)
+        if request.method == "GET":
+            ctx = {
+                **self.admin_site.each_context(request),
+                "title": "Generate a new hand-off secret?",
+                "current": HandoffSecret.objects.filter(
+                    retired_at__isnull=True
+                ).first(),
+                "grace_hours": settings.HANDOFF_SECRET_GRACE_HOURS,
+                "opts": self.model._meta,
+            }
+            return TemplateResponse(
+                request, "admin/clinic/embeddingsettings/rotate_confirm.html", ctx
+            )
         raw = HandoffSecret.rotate()
         # Shown once, through server-side message storage; never stored anywhere it can be re-read.
         messages.warning(
