@@ -170,7 +170,10 @@ _DIRECTIVE = re.compile(r"^[a-z][a-z-]{1,39}$")
 @require_POST
 def csp_report(request: HttpRequest) -> HttpResponse:
     """Count what browsers refused under our CSP, by directive, keeping no addresses."""
-    if int(request.headers.get("Content-Length") or 0) > MAX_REPORT_BYTES:
+    length = request.headers.get("Content-Length") or "0"
+    if not length.isdigit():
+        return HttpResponse(status=400)
+    if int(length) > MAX_REPORT_BYTES:
         return HttpResponse(status=413)
     try:
         sent = json.loads(request.body[:MAX_REPORT_BYTES] or b"null")

@@ -154,6 +154,17 @@ class TestPolicyReports:
         )
         assert r.status_code == 413
 
+    def test_an_odd_length_is_refused_plainly(self, db):
+        from django.test import RequestFactory
+
+        from portal.clinic.views import csp_report
+
+        request = RequestFactory().post(
+            self.URL, b"{}", content_type="application/csp-report"
+        )
+        request.META["CONTENT_LENGTH"] = "12abc"
+        assert csp_report(request).status_code == 400
+
     def test_only_post(self, client, db):
         assert client.get(self.URL).status_code == 405
 
