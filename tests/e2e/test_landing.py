@@ -82,3 +82,24 @@ class TestTheWayBack:
         assert signed_in.get_by_role("link", name="Your visits").is_visible()
         assert page.get_by_role("link", name="Sign in", exact=True).count() == 0
         assert_accessible(page)
+
+
+def test_the_header_takes_one_line_on_a_320_pixel_phone(
+    chromium, live_server, vsee_live, mailoutbox
+):
+    from tests.e2e.conftest import sign_in_by_email
+
+    context = chromium.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(live_server.url + "/sign-in/")
+    sign_in_by_email(page, mailoutbox)
+    page.get_by_role("button", name="Sign out").wait_for()
+    tops = page.evaluate(
+        "[...document.querySelectorAll('.site-header .wrap > *')]"
+        ".map(e => Math.round(e.getBoundingClientRect().top + e.getBoundingClientRect().height / 2))"
+    )
+    assert len(set(tops)) == 1, tops  # one line: every item on the same middle
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    # Screen readers still hear whose account it is.
+    assert "Signed in as" in page.locator(".signed-in-as").text_content()
+    context.close()
