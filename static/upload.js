@@ -1,6 +1,53 @@
-// Attachments: a progress bar for htmx uploads. Without JavaScript the form posts normally.
+// Attachments: files upload as soon as they are chosen, with a progress bar. Without
+// JavaScript the form posts normally, and Continue sends any chosen file with it.
 (function () {
   "use strict";
+
+  // With JavaScript, choosing is uploading: the Upload button would only be one more tap.
+  function oneAction() {
+    document.querySelectorAll("form[data-upload-form] #upload-button").forEach(function (b) {
+      b.hidden = true;
+    });
+  }
+  oneAction();
+  document.addEventListener("htmx:afterSettle", oneAction);
+
+  // Chosen means uploaded: no separate "Upload" press to forget.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    var form = input.closest && input.closest("form[data-upload-form]");
+    if (form && input.type === "file" && input.files.length) {
+      form.requestSubmit();
+    }
+  });
+
+  // Continue belongs to the upload form (so that without JavaScript chosen files go with
+  // it); with JavaScript it leaves as an ordinary post, not through htmx's swap.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[name=continue]");
+    var form = button && button.form;
+    if (!form || !form.matches("form[data-upload-form]")) {
+      return;
+    }
+    event.preventDefault();
+    var leave = document.createElement("form");
+    leave.method = "post";
+    leave.action = form.action;
+    leave.enctype = "multipart/form-data";
+    leave.hidden = true;
+    leave.appendChild(form.querySelector("[name=csrfmiddlewaretoken]").cloneNode());
+    var files = form.querySelector("input[type=file]");
+    if (files && files.files.length) {
+      leave.appendChild(files); // still being uploaded, or refused: sent and checked again
+    }
+    var go = document.createElement("input");
+    go.type = "hidden";
+    go.name = "continue";
+    go.value = "1";
+    leave.appendChild(go);
+    document.body.appendChild(leave);
+    leave.submit();
+  });
 
   function uploadForm(event) {
     var elt = event.detail && event.detail.elt;

@@ -417,6 +417,30 @@ class TestContinue:
         assert r.status_code == 302 and r["Location"] == REVIEW_URL
 
 
+class TestContinueWithChosenFiles:
+    """A file chosen and not uploaded is never dropped by Continue."""
+
+    def test_continue_uploads_it_first_then_moves_on(self, patient):
+        r = patient.post(
+            URL, {"continue": "1", "files": [upload("card.png", png_bytes())]}
+        )
+        assert r.status_code == 302 and r["Location"] == REVIEW_URL
+        assert len(file_ids(patient)) == 1
+        assert intake(patient).attachment_ids == file_ids(patient)
+
+    def test_a_refused_one_stops_there_with_the_reason(self, patient):
+        r = patient.post(
+            URL, {"continue": "1", "files": [upload("invoice.pdf", b"MZ" * 64)]}
+        )
+        assert r.status_code == 200
+        assert "“invoice.pdf” is a program" in r.content.decode()
+        assert file_ids(patient) == []
+
+    def test_continue_sent_by_htmx_goes_to_the_next_page_whole(self, patient):
+        r = patient.post(URL, {"continue": "1"}, headers={"HX-Request": "true"})
+        assert r.status_code == 200 and r["HX-Redirect"] == REVIEW_URL
+
+
 class TestRemoving:
     def test_remove_drops_the_id_from_the_intake(self, patient):
         send(patient, upload("a.png", png_bytes()), upload("b.pdf", PDF))

@@ -47,10 +47,11 @@ class TestAttachmentsWithHtmx:
         assert page.title().startswith("Error: ")
         assert_accessible(page)
 
-        # htmx swaps the panel: the page itself is not reloaded.
+        # Choosing a file uploads it, with no button to press: htmx swaps the panel and
+        # the page itself is not reloaded.
+        assert page.get_by_role("button", name="Upload").is_hidden()
         page.evaluate("window.notReloaded = true")
         page.get_by_label("Add files").set_input_files(PNG)
-        page.get_by_role("button", name="Upload").click()
         files = page.get_by_role("list", name="Your files")
         files.get_by_text("insurance card.png", exact=True).first.wait_for()
         assert page.evaluate("window.notReloaded") is True
@@ -76,7 +77,6 @@ class TestAttachmentsWithHtmx:
 
         # A program dressed as a PDF: refused, with the message on the input.
         page.get_by_label("Add files").set_input_files(FAKE_PDF)
-        page.get_by_role("button", name="Upload").click()
         page.locator("#id_files_error").wait_for()
         assert (
             "“invoice.pdf” is a program" in page.locator("#id_files_error").inner_text()
@@ -84,7 +84,7 @@ class TestAttachmentsWithHtmx:
         field = page.get_by_label("Add files")
         assert field.get_attribute("aria-invalid") == "true"
         assert "id_files_error" in field.get_attribute("aria-describedby")
-        assert "There is a problem" in page.get_by_role("status").inner_text()
+        page.get_by_role("status").get_by_text("There is a problem").wait_for()
         assert page.evaluate("window.notReloaded") is True
         assert_accessible(page)
 
@@ -92,7 +92,6 @@ class TestAttachmentsWithHtmx:
         Room.objects.filter(code="demo-room").update(attachment_max_mb=1)
         big = {**PNG, "name": "scan.png", "buffer": png_bytes() + b"\0" * 1_300_000}
         page.get_by_label("Add files").set_input_files(big)
-        page.get_by_role("button", name="Upload").click()
         page.locator(
             "#id_files_error", has_text="the limit is 1 MB per file"
         ).wait_for()
@@ -101,7 +100,6 @@ class TestAttachmentsWithHtmx:
         Room.objects.filter(code="demo-room").update(attachment_max_mb=10)
 
         page.get_by_label("Add files").set_input_files(PNG)
-        page.get_by_role("button", name="Upload").click()
         files.get_by_text("insurance card.png", exact=True).first.wait_for()
         page.get_by_role("button", name="Continue").click()
         page.get_by_role("heading", name="Ready to see a doctor").wait_for()
@@ -135,5 +133,11 @@ class TestAttachmentsWithoutJavaScript:
             page.get_by_role("button", name="Remove insurance card.png").click()
             page.get_by_text("No files attached yet.").wait_for()
             assert attached_ids() == []
+
+            # Chosen, not uploaded, and Continue pressed: the file goes with it.
+            page.get_by_label("Add files").set_input_files(PNG)
+            page.get_by_role("button", name="Continue").click()
+            page.get_by_role("heading", name="Ready to see a doctor").wait_for()
+            assert len(attached_ids()) == 1
         finally:
             context.close()

@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from portal.booking.disarm import disarm
 from portal.booking.draft import save_draft
@@ -108,6 +109,8 @@ def _files_step(request: PortalRequest, code: str, option: str) -> HttpResponse:
     if request.method == "GET":
         return _render(request, step)
     if "continue" in request.POST:
+        if request.FILES.getlist(FIELD):
+            return _upload(request, step, then_continue=True)
         return _continue(request, step)
     return _upload(request, step)
 
@@ -152,7 +155,11 @@ def file_remove(
     return HttpResponseRedirect(reverse("files", args=[step.room.code, option]))
 
 
-def _upload(request: PortalRequest, step: Step) -> HttpResponse:
+def _upload(
+    request: PortalRequest, step: Step, *, then_continue: bool = False
+) -> HttpResponse:
+    """Take the chosen files. With `then_continue` (Continue pressed with files still
+    chosen) move on when they all went through, so no chosen file is ever dropped."""
     room, draft = step.room, step.draft
     chosen = request.FILES.getlist(FIELD)
     if not chosen:
@@ -221,6 +228,8 @@ def _upload(request: PortalRequest, step: Step) -> HttpResponse:
             )
 
     status = _added_in_words(added)
+    if then_continue and not (errors or vsee_down):
+        return _continue(request, step)
     if request.htmx or errors or vsee_down:
         return _render(request, step, errors=errors, status=status, vsee_down=vsee_down)
     messages.success(request, status)
@@ -250,6 +259,8 @@ def _continue(request: PortalRequest, step: Step) -> HttpResponse:
                 "here — please try again in a moment.",
                 full_page=True,
             )
+    if request.htmx:  # the Continue of the upload form, sent by htmx: a whole new page
+        return HttpResponseClientRedirect(next_url(room, option, "files"))
     return HttpResponseRedirect(next_url(room, option, "files"))
 
 
