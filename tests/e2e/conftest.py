@@ -41,6 +41,20 @@ def chromium():
         browser.close()
 
 
+def watch_policy(page) -> list[str]:
+    """Collect what the page's Content-Security-Policy blocked (the list fills as it runs)."""
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    return blocked
+
+
 @pytest.fixture(params=[PHONE, DESKTOP], ids=["phone", "desktop"])
 def page(chromium, request):
     """Return a fresh page at a phone or desktop width."""
@@ -51,15 +65,7 @@ def page(chromium, request):
     )
     page = context.new_page()
     # Every browser test also proves the Content-Security-Policy breaks nothing it drives.
-    blocked: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            blocked.append(message.text)
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
+    blocked = watch_policy(page)
     yield page
     context.close()
     assert blocked == [], "the page broke its Content-Security-Policy"

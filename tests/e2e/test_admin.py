@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import DESKTOP
+from tests.e2e.conftest import DESKTOP, watch_policy
 
 pytestmark = pytest.mark.browser
 
@@ -16,27 +16,25 @@ pytestmark = pytest.mark.browser
 def desktop(chromium):
     context = chromium.new_context(viewport=DESKTOP)
     page = context.new_page()
-    blocked: list[str] = []
-    page.on(
-        "console",
-        lambda m: (
-            blocked.append(m.text) if "Content Security Policy" in m.text else None
-        ),
-    )
-    yield page, blocked
+    yield page, watch_policy(page)
     context.close()
 
 
-def test_staff_sign_in_and_edit_a_room_without_breaking_the_policy(
-    desktop, live_server, vsee_live, django_user_model
-):
-    page, blocked = desktop
+def staff_signs_in(page, live_server, django_user_model) -> None:
+    """A superuser signs in through admin's form (no second factor with DEBUG on)."""
     django_user_model.objects.create_superuser("sam", "sam@example.com", "pw-9Kx!long")
     page.goto(f"{live_server.url}/admin/")
     page.get_by_label("Username").fill("sam")
     page.get_by_label("Password").fill("pw-9Kx!long")
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("heading", name="Site administration").wait_for()
+
+
+def test_staff_sign_in_and_edit_a_room_without_breaking_the_policy(
+    desktop, live_server, vsee_live, django_user_model
+):
+    page, blocked = desktop
+    staff_signs_in(page, live_server, django_user_model)
 
     page.goto(f"{live_server.url}/admin/clinic/room/")
     page.locator("#result_list").get_by_role("link", name="Demo Clinic").click()
@@ -68,12 +66,7 @@ def test_the_admin_pages_we_customise_pass_axe(
     from axe_playwright_python.sync_playwright import Axe
 
     page, blocked = desktop
-    django_user_model.objects.create_superuser("sam", "sam@example.com", "pw-9Kx!long")
-    page.goto(f"{live_server.url}/admin/")
-    page.get_by_label("Username").fill("sam")
-    page.get_by_label("Password").fill("pw-9Kx!long")
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_role("heading", name="Site administration").wait_for()
+    staff_signs_in(page, live_server, django_user_model)
     page.goto(f"{live_server.url}{path}")
     page.get_by_role("heading", name=heading).wait_for()
     # Checked before axe runs: axe's own probes then trip the policy, not the page.

@@ -10,7 +10,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from portal.clinic.embedding import EmbeddingSettings
-from tests.e2e.conftest import assert_accessible, fill_intake, sign_in_by_email
+from tests.e2e.conftest import (
+    assert_accessible,
+    fill_intake,
+    sign_in_by_email,
+    watch_policy,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -112,13 +117,7 @@ def host_browser_page(chromium, request):
     """The clinic's page at each width the portal must fit, CSP violations failing it."""
     context = chromium.new_context(viewport={"width": request.param, "height": 800})
     page = context.new_page()
-    blocked: list[str] = []
-    page.on(
-        "console",
-        lambda m: (
-            blocked.append(m.text) if "Content Security Policy" in m.text else None
-        ),
-    )
+    blocked = watch_policy(page)
     yield page
     context.close()
     assert blocked == []
