@@ -134,6 +134,10 @@ class TestAppointment:
         page = patient_client.get(r["Location"]).content.decode()
         assert "Your visit is booked" in page
         assert "Add to calendar" in page
+        # The embed hears "booked" once: not again when the page is reloaded.
+        assert 'data-portal-event="booked" data-option="appointment"' in page
+        again = patient_client.get(r["Location"]).content.decode()
+        assert 'data-portal-event="booked"' not in again
 
     def test_without_a_slot_the_review_sends_the_patient_to_the_picker(
         self, patient_client

@@ -39,7 +39,8 @@ OPTION_KEYS = {
 def booked(request: PortalRequest, visit_id: str) -> HttpResponse:
     visit = own_visit_or_404(request, visit_id)
     draft = load_draft(request.session)
-    if draft and draft.visit_id == visit.id:
+    just_booked = bool(draft and draft.visit_id == visit.id)
+    if draft and just_booked:
         finish_draft(request.session, draft)  # made and confirmed: only now is it done
     room = Room.objects.filter(code=visit.room_code or "").first() or (
         Room.objects.filter(code=draft.room_code).first() if draft else None
@@ -53,6 +54,8 @@ def booked(request: PortalRequest, visit_id: str) -> HttpResponse:
         "for": for_person.first_name if for_person else "",
         "kind": KIND_NAMES.get(visit.type or 0, "Visit"),
         "option": OPTION_KEYS.get(visit.type or 0, ""),
+        # The embed's "booked" event: once, not again on a reload of this page.
+        "just_booked": just_booked,
         "room": room,
         "when": when(visit.start, patient_zone, clinic_zone),
         "provider": visit.provider.display_name if visit.provider else "",
