@@ -133,7 +133,8 @@ class TestValidation:
         self, patient_client, new_intakes, field, value, message
     ):
         r = patient_client.post(URL, {**ANSWERS, field: value})
-        assert r.status_code == 200
+        assert r.status_code == 302 and r["Location"] == URL  # Post/Redirect/Get
+        r = patient_client.get(URL)
         page = r.content.decode()
         assert message in page
         assert f'id="id_{field}_error"' in page
@@ -226,3 +227,12 @@ class TestAccess:
 
     def test_an_unknown_option_is_not_found(self, patient_client):
         assert patient_client.get("/rooms/demo-room/surgery/").status_code == 404
+
+
+def test_after_a_problem_back_or_a_refresh_shows_no_old_problems(patient_client):
+    """Post/Redirect/Get: the problems are said once, on the page the POST led to."""
+    r = patient_client.post(URL, {**ANSWERS, "reason_for_visit": ""}, follow=True)
+    assert "Tell us what brings you in." in r.content.decode()
+    again = patient_client.get(URL).content.decode()  # what Back or a refresh loads
+    assert "There is a problem" not in again
+    assert "Penicillin" in again  # the answers stay

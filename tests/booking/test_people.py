@@ -127,7 +127,9 @@ class TestWhoIsThisVisitFor:
         assert not CareLink.objects.exists()
 
     def test_a_key_not_on_the_list_is_refused(self, patient_client):
-        r = patient_client.post(intake_url("walkin"), {**ANSWERS, "who": "999"})
+        r = patient_client.post(
+            intake_url("walkin"), {**ANSWERS, "who": "999"}, follow=True
+        )
         assert r.status_code == 200
         assert "Choose who this visit is for from the list." in text(r)
 

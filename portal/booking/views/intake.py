@@ -26,6 +26,9 @@ log = logging.getLogger(__name__)
 
 # VSee's intake `type`: 1 walk-in, 2 scheduled (reference §POST /intakes); none for e-consult.
 INTAKE_TYPES = {"walkin": VisitType.WALKIN, "appointment": VisitType.APPOINTMENT}
+# A form with problems is shown once, by the GET its POST redirects to (Post/Redirect/Get):
+# Back or a refresh later shows the form as the draft holds it, without old problems.
+PROBLEMS_KEY = "booking.intake_problems"
 
 
 @patient_required
@@ -37,6 +40,13 @@ def intake(request: PortalRequest, code: str, option: str) -> HttpResponse:
     form_class = build_intake_form(step.room, option)
     people = who_choices(request, step)
     if request.method == "GET":
+        problems = request.session.pop(PROBLEMS_KEY, None)
+        if problems is not None:  # straight after a POST that had some: say them
+            posted = {**step.draft.answers, WHO: problems.get(WHO) or MYSELF}
+            form = _with_people(form_class(posted), people)
+            if not form.is_valid():
+                form.mark_invalid_fields()
+            return _render(request, step, form)
         fill_in_from_last_visit(request, step, list(form_class.base_fields))
         initial = {**step.draft.answers, WHO: step.draft.person or MYSELF}
         return _render(request, step, _with_people(form_class(initial=initial), people))
@@ -50,8 +60,8 @@ def intake(request: PortalRequest, code: str, option: str) -> HttpResponse:
         # Their details first; the answers so far wait in the draft.
         return HttpResponseRedirect(reverse("someone", args=[step.room.code, option]))
     if not form.is_valid():
-        form.mark_invalid_fields()
-        return _render(request, step, form)
+        request.session[PROBLEMS_KEY] = {WHO: request.POST.get(WHO, "")}
+        return HttpResponseRedirect(request.path)
     if people and form.cleaned_data[WHO]:
         chosen = form.cleaned_data[WHO]
         if choose_person(request, step, "" if chosen == MYSELF else chosen):
