@@ -78,6 +78,9 @@ class TestEmailSignInThenTheIntake:
 
         # Back to the form, and a refresh: the answers are still there.
         page.go_back()
+        page.get_by_role("heading", name="About your visit").wait_for()
+        # The problem fixed earlier is not shown again (Post/Redirect/Get).
+        assert page.get_by_role("heading", name="There is a problem").count() == 0
         page.reload()
         assert page.get_by_label("What brings you in today?").input_value() == (
             "Sore throat"
