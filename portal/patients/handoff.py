@@ -272,13 +272,26 @@ def exchange_code(claims: dict[str, Any]) -> str:
     return code
 
 
-def take_exchange(code: str) -> dict[str, Any] | None:
-    """Return the claims kept under a code, once, while it lasts; else None."""
+def _exchange_rows(code: str) -> Any:
     if not code or len(code) > 64 or not _B64URL.match(code):
-        return None
-    rows = HandoffExchange.objects.filter(
+        return HandoffExchange.objects.none()
+    return HandoffExchange.objects.filter(
         digest=_code_digest(code), expires_at__gte=_moment(time.time())
     )
+
+
+def peek_exchange(code: str) -> dict[str, Any] | None:
+    """Return the claims kept under a code while it lasts, leaving it to be taken."""
+    row = _exchange_rows(code).first()
+    try:
+        return unseal_data(row.sealed_claims) if row else None
+    except IdentityUnreadable:
+        return None
+
+
+def take_exchange(code: str) -> dict[str, Any] | None:
+    """Return the claims kept under a code, once, while it lasts; else None."""
+    rows = _exchange_rows(code)
     row = rows.first()
     if row is None or not rows.filter(pk=row.pk).delete()[0]:
         return None  # unknown, expired, or taken by a request racing this one

@@ -475,6 +475,9 @@ class TestWhenTheBrowserGuardsItsCookies:
         with context.expect_page() as opened:
             way_on.click()
         tab = opened.value
+        tab.get_by_role("heading", name="Continue as Hana?").wait_for()
+        assert_accessible(tab)
+        tab.get_by_role("button", name="Continue as Hana").click()
         tab.get_by_role("heading", name="About your visit").wait_for()
         assert tab.get_by_text("Signed in as Hana").is_visible()
         fill_intake(tab)

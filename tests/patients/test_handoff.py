@@ -652,17 +652,26 @@ class TestTheExchangeForANewTab:
         for phi in ("Hana", "Mori", "1979", PATIENT["pid"], PATIENT["email"]):
             assert phi not in url
         assert current_patient(client.session) is None  # not signed in in the frame
+        # The new tab asks first: a link can reach anyone, who must see whose it is.
         r = client.get(url)
+        assert r.status_code == 200 and "Continue as Hana?" in r.content.decode()
+        assert current_patient(client.session) is None
+        code = url.split("code=")[1].split("&")[0]
+        form = {"code": code, "next": "/rooms/demo-room/walkin/"}
+        r = client.post("/sign-in/handoff/continue/", form)
         assert r["Location"] == "/rooms/demo-room/walkin/"
         assert current_patient(client.session) is not None
         client.post("/sign-out/")
         refused(client.get(url), "expired")  # once only
+        refused(client.post("/sign-in/handoff/continue/", form), "expired")
 
     def test_it_expires_after_two_minutes(self, client, secret, monkeypatch):
         url = self.exchange(client, token_for(secret)).json()["url"]
+        code = url.split("code=")[1].split("&")[0]
         later = time.time() + 121
         monkeypatch.setattr("portal.patients.handoff.time.time", lambda: later)
         refused(client.get(url), "expired")
+        refused(client.post("/sign-in/handoff/continue/", {"code": code}), "expired")
         assert current_patient(client.session) is None
 
     @pytest.mark.parametrize("code", ["", "x" * 200, "not a code!", "abc"])
@@ -674,7 +683,9 @@ class TestTheExchangeForANewTab:
         refused(r, "bad_origin")
 
     def test_a_token_for_someone_else_s_pid_is_refused_there_too(self, client, secret):
-        client.get(self.exchange(client, token_for(secret)).json()["url"])
+        url = self.exchange(client, token_for(secret)).json()["url"]
+        code = url.split("code=")[1].split("&")[0]
+        client.post("/sign-in/handoff/continue/", {"code": code})
         client.post("/sign-out/")
         r = self.exchange(client, token_for(secret, dob="1979-05-07"))
         refused(r, "identity_mismatch")

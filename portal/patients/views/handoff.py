@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import (
-    require_GET,
     require_http_methods,
     require_POST,
 )
@@ -35,6 +34,7 @@ from portal.patients.handoff import (
     Handoff,
     HandoffError,
     exchange_code,
+    peek_exchange,
     release_handoff,
     take_exchange,
     verify_handoff,
@@ -175,11 +175,25 @@ def handoff_exchange(request: PortalRequest) -> HttpResponse:
     return JsonResponse({"url": f"{reverse('patients:handoff_continue')}?{query}"})
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def handoff_continue(request: PortalRequest) -> HttpResponse:
-    """The new tab: the one-time code from the frame signs the patient in here."""
-    next_path = safe_next(request, request.GET.get("next"))
-    claims = take_exchange(request.GET.get("code", ""))
+    """The new tab: "Continue as Hana?", then the one-time code signs the patient in.
+
+    Asked first, because a link can be sent to anyone: a code made from someone's own
+    token must not sign a stranger in as them without the stranger seeing whose it is.
+    """
+    data = request.POST if request.method == "POST" else request.GET
+    next_path = safe_next(request, data.get("next"))
+    code = data.get("code", "")
+    if request.method == "GET":
+        waiting = peek_exchange(code)
+        if waiting is None:
+            return _refused(request, "expired", next_path)
+        ctx = {"first_name": waiting["first_name"], "code": code, "next": next_path}
+        response = render(request, "patients/handoff_continue.html", ctx)
+        add_never_cache_headers(response)
+        return response
+    claims = take_exchange(code)
     if claims is None:
         return _refused(request, "expired", next_path)
     try:
