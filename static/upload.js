@@ -17,7 +17,14 @@
     var input = event.target;
     var form = input.closest && input.closest("form[data-upload-form]");
     if (form && input.type === "file" && input.files.length) {
-      form.requestSubmit();
+      if (window.htmx) {
+        // A panel just swapped in may not be wired to htmx yet: wire it, then submit
+        // through htmx, never as a whole-page post.
+        window.htmx.process(form);
+        window.htmx.trigger(form, "submit");
+      } else {
+        form.requestSubmit();
+      }
     }
   });
 
