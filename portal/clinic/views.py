@@ -153,10 +153,9 @@ def _referring_origin(request: HttpRequest) -> str:
     referer = request.headers.get("Referer", "")
     if not referer:
         return ""
+    parts = urlsplit(referer)
     try:
-        return normalise_origin(
-            f"{urlsplit(referer).scheme}://{urlsplit(referer).netloc}"
-        )
+        return normalise_origin(f"{parts.scheme}://{parts.netloc}")
     except (ValidationError, ValueError):
         return ""
 

@@ -20,7 +20,9 @@ from django.contrib.sessions.backends.base import SessionBase
 from portal.patients.identity import (
     Identity,
     IdentityUnreadable,
+    code_key,
     code_ref,
+    fold_name,
     remember_identity,
     unseal,
 )
@@ -66,15 +68,11 @@ def person_code(guardian_code: str, identity: Identity) -> str:
     """Return the VSee code of a person in care: the same for the same guardian and person
     (letter case and spacing aside), unguessable without PATIENT_CODE_KEY."""
 
-    def folded(name: str) -> str:
-        return " ".join(name.split()).casefold()
-
     message = (
         f"care:{settings.VSEE_ACCOUNT_CODE}:{guardian_code}:"
-        f"{folded(identity.first_name)}|{folded(identity.last_name)}|{identity.dob}"
+        f"{fold_name(identity.first_name)}|{fold_name(identity.last_name)}|{identity.dob}"
     ).encode()
-    key = (settings.PATIENT_CODE_KEY or f"patient-code:{settings.SECRET_KEY}").encode()
-    return "fm-" + hmac.new(key, message, hashlib.sha256).hexdigest()[:40]
+    return "fm-" + hmac.new(code_key(), message, hashlib.sha256).hexdigest()[:40]
 
 
 def _guardian_ref(session: SessionBase) -> str:

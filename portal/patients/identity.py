@@ -26,7 +26,13 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _key() -> bytes:
+def fold_name(name: str) -> str:
+    """A name as compared: letter case and spacing aside."""
+    return " ".join(name.split()).casefold()
+
+
+def code_key() -> bytes:
+    """The key of every keyed hash that stands for a patient (PATIENT_CODE_KEY)."""
     key = settings.PATIENT_CODE_KEY or f"patient-code:{settings.SECRET_KEY}"
     return key.encode()
 
@@ -35,19 +41,19 @@ def patient_code(email: str) -> str:
     """Return the users/sso `code` for an email: the same person always gets the same one,
     and without the key nobody can work out another person's."""
     message = f"{settings.VSEE_ACCOUNT_CODE}:{normalise_email(email)}".encode()
-    return "em-" + hmac.new(_key(), message, hashlib.sha256).hexdigest()[:40]
+    return "em-" + hmac.new(code_key(), message, hashlib.sha256).hexdigest()[:40]
 
 
 def email_ref(email: str) -> str:
     """A keyed hash of an email, for rate-limit keys: no address in the cache."""
     message = f"ref:{normalise_email(email)}".encode()
-    return hmac.new(_key(), message, hashlib.sha256).hexdigest()[:32]
+    return hmac.new(code_key(), message, hashlib.sha256).hexdigest()[:32]
 
 
 def code_ref(code: str) -> str:
     """A keyed hash of a VSee patient code: how a known patient's row is found."""
     message = f"known:{settings.VSEE_ACCOUNT_CODE}:{code}".encode()
-    return hmac.new(_key(), message, hashlib.sha256).hexdigest()
+    return hmac.new(code_key(), message, hashlib.sha256).hexdigest()
 
 
 class IdentityUnreadable(Exception):
@@ -67,13 +73,9 @@ class Identity:
 
     def same_person_as(self, other: Identity) -> bool:
         """The same name (letter case and spacing aside) and birth date."""
-
-        def folded(name: str) -> str:
-            return " ".join(name.split()).casefold()
-
         return (
-            folded(self.first_name) == folded(other.first_name)
-            and folded(self.last_name) == folded(other.last_name)
+            fold_name(self.first_name) == fold_name(other.first_name)
+            and fold_name(self.last_name) == fold_name(other.last_name)
             and self.born_on(other.dob)
         )
 

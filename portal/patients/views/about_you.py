@@ -32,6 +32,7 @@ from portal.patients.identity import (
 )
 from portal.patients.signin import PATIENT, finish_sign_in
 from portal.patients.views.email_code import code_problem
+from portal.patients.views.email_code import failed as _failed
 from portal.vsee.errors import VSeeError
 from portal.vsee.service import get_client
 
@@ -39,12 +40,6 @@ log = logging.getLogger(__name__)
 
 CONFIRM = "patients/confirm_birth_date.html"
 FIRST_TIME = "patients/about_you.html"
-
-
-def _failed(detail: str) -> None:
-    audit.record(
-        audit.Action.SIGN_IN_FAILED, outcome=audit.Outcome.FAILURE, detail=detail
-    )
 
 
 @require_http_methods(["GET", "POST"])

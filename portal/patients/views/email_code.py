@@ -26,7 +26,8 @@ from portal.patients.signin import safe_next
 log = logging.getLogger(__name__)
 
 
-def _failed(detail: str) -> None:
+def failed(detail: str) -> None:
+    """Audit a refused step of signing in by email (the reason only)."""
     audit.record(
         audit.Action.SIGN_IN_FAILED, outcome=audit.Outcome.FAILURE, detail=detail
     )
@@ -66,7 +67,7 @@ def sign_in(request: PortalRequest) -> HttpResponse:
         f"code-email:{email_ref(email)}", settings.SIGN_IN_CODES_PER_EMAIL, window
     )
     if not (ip_ok and email_ok):
-        _failed("rate_limited_ip" if not ip_ok else "rate_limited_email")
+        failed("rate_limited_ip" if not ip_ok else "rate_limited_email")
         return render(
             request,
             "patients/rate_limited.html",
@@ -81,7 +82,7 @@ def sign_in(request: PortalRequest) -> HttpResponse:
     except (smtplib.SMTPException, OSError) as exc:
         log.error("sign-in email could not be sent: %s", type(exc).__name__)
         codes.end_challenge(request.session)
-        _failed("email_not_sent")
+        failed("email_not_sent")
         form.add_error(
             None,
             "We couldn't send the email just now. Please check the address and try again.",
@@ -119,7 +120,7 @@ def verify(request: PortalRequest) -> HttpResponse:
     result, challenge = codes.check_code(request.session, form.cleaned_data["code"])
     if result is codes.CodeCheck.OK:
         return HttpResponseRedirect(reverse("patients:about_you"))
-    _failed(result.value)
+    failed(result.value)
     if result is codes.CodeCheck.WRONG and challenge is not None:
         left = challenge.tries_left
         form.add_error(
