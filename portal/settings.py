@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.clinic.context_processors.branding",
                 "portal.patients.context_processors.patient",
+                "portal.booking.context_processors.time_zone",
             ],
         },
     },

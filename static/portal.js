@@ -7,6 +7,10 @@
       link.target = "_blank";
       link.rel = "noopener";
     });
+    // Tells the server to stay in the frame (browsers without Sec-Fetch-Dest).
+    document.querySelectorAll("input[data-framed]").forEach(function (input) {
+      input.value = "1";
+    });
   }
   // A second click while the first submit is on its way: say it is on its way.
   document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
@@ -21,5 +25,28 @@
         button.textContent = "Working on it…";
       });
     });
+  });
+  // The picker's day strip: another day's times are already on the page, so show them
+  // without asking again (the link, followed without this, loads that day).
+  document.addEventListener("click", function (event) {
+    var tab = event.target.closest && event.target.closest("[data-day-tab]");
+    if (!tab || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) {
+      return;
+    }
+    var picker = tab.closest(".picker");
+    var panel = picker && picker.querySelector('[data-day-panel="' + tab.dataset.dayTab + '"]');
+    if (!panel) {
+      return;
+    }
+    event.preventDefault();
+    picker.querySelectorAll("[data-day-tab]").forEach(function (other) {
+      other.removeAttribute("aria-current");
+    });
+    tab.setAttribute("aria-current", "date");
+    picker.querySelectorAll("[data-day-panel]").forEach(function (other) {
+      other.hidden = other !== panel;
+    });
+    history.replaceState(history.state, "", tab.href);
+    panel.querySelector("h3").focus();
   });
 })();

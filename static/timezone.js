@@ -1,11 +1,12 @@
-// Time picker: show times in the patient's own zone. When the page shows another zone and
-// the patient has not chosen one, reload it once with the browser's zone as `tz=`; the server
-// checks the name and keeps it in the session. Without JavaScript the clinic's zone is shown
-// and the patient can change it with the form on the page.
+// The patient's own time zone, once per session: when the server doesn't know it yet
+// (data-tz-send on <body>), send the browser's. A page already showing times in another
+// zone (data-tz-current) is then loaded again, once. Without JavaScript times are shown in
+// the clinic's zone, and the picker's form changes it.
 (function () {
   "use strict";
-  var el = document.querySelector("[data-tz-detect]");
-  if (!el || el.getAttribute("data-tz-chosen") === "1") {
+  var body = document.body;
+  var url = body.getAttribute("data-tz-send");
+  if (!url || !window.fetch) {
     return;
   }
   var zone = "";
@@ -14,21 +15,36 @@
   } catch (e) {
     return;
   }
-  if (!zone || zone === el.getAttribute("data-tz-current")) {
+  if (!zone) {
     return;
   }
-  var url = new URL(window.location.href);
-  if (url.searchParams.get("tz") === zone) {
-    return; // asked already and the server did not take it: keep the clinic's zone
-  }
+  var mayReload = false;
   try {
-    if (window.sessionStorage.getItem("portal.tz-tried") === zone) {
+    // Sent already and the server still doesn't keep it (no cookies here): don't loop.
+    if (window.sessionStorage.getItem("portal.tz-sent") === zone) {
       return;
     }
-    window.sessionStorage.setItem("portal.tz-tried", zone);
+    window.sessionStorage.setItem("portal.tz-sent", zone);
+    mayReload = true;
   } catch (e) {
-    // No storage: the check on the address above still stops a loop.
+    // No storage: one request per page, and never a reload that could loop.
   }
-  url.searchParams.set("tz", zone);
-  window.location.replace(url.toString());
+  var headers = {};
+  try {
+    headers = JSON.parse(body.getAttribute("hx-headers") || "{}");
+  } catch (e) {
+    headers = {};
+  }
+  headers["Content-Type"] = "application/x-www-form-urlencoded";
+  fetch(url, {
+    method: "POST",
+    headers: headers,
+    body: "tz=" + encodeURIComponent(zone),
+    credentials: "same-origin",
+  }).then(function (response) {
+    var shown = document.querySelector("[data-tz-current]");
+    if (mayReload && response.ok && shown && shown.getAttribute("data-tz-current") !== zone) {
+      window.location.reload();
+    }
+  }).catch(function () {});
 })();

@@ -12,20 +12,56 @@
   oneAction();
   document.addEventListener("htmx:afterSettle", oneAction);
 
+  function upload(form) {
+    if (window.htmx) {
+      // A panel just swapped in may not be wired to htmx yet: wire it, then submit
+      // through htmx, never as a whole-page post.
+      window.htmx.process(form);
+      window.htmx.trigger(form, "submit");
+    } else {
+      form.requestSubmit();
+    }
+  }
+
   // Chosen means uploaded: no separate "Upload" press to forget.
   document.addEventListener("change", function (event) {
     var input = event.target;
     var form = input.closest && input.closest("form[data-upload-form]");
     if (form && input.type === "file" && input.files.length) {
-      if (window.htmx) {
-        // A panel just swapped in may not be wired to htmx yet: wire it, then submit
-        // through htmx, never as a whole-page post.
-        window.htmx.process(form);
-        window.htmx.trigger(form, "submit");
-      } else {
-        form.requestSubmit();
-      }
+      upload(form);
     }
+  });
+
+  // Files dropped on the panel are chosen files: uploaded the same way.
+  function dropZone(event) {
+    var zone = event.target.closest && event.target.closest("form[data-upload-form]");
+    return zone && zone.querySelector("[data-drop-zone]") ? zone : null;
+  }
+  ["dragenter", "dragover"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var form = dropZone(event);
+      if (form && event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types, "Files") >= 0) {
+        event.preventDefault();
+        form.querySelector("[data-drop-zone]").classList.add("file-pick--over");
+      }
+    });
+  });
+  document.addEventListener("dragleave", function (event) {
+    var form = dropZone(event);
+    if (form && !form.contains(event.relatedTarget)) {
+      form.querySelector("[data-drop-zone]").classList.remove("file-pick--over");
+    }
+  });
+  document.addEventListener("drop", function (event) {
+    var form = dropZone(event);
+    if (!form || !event.dataTransfer || !event.dataTransfer.files.length) {
+      return;
+    }
+    event.preventDefault();
+    form.querySelector("[data-drop-zone]").classList.remove("file-pick--over");
+    var input = form.querySelector("#id_files");
+    input.files = event.dataTransfer.files;
+    upload(form);
   });
 
   // Continue belongs to the upload form (so that without JavaScript chosen files go with
@@ -43,10 +79,11 @@
     leave.enctype = "multipart/form-data";
     leave.hidden = true;
     leave.appendChild(form.querySelector("[name=csrfmiddlewaretoken]").cloneNode());
-    var files = form.querySelector("input[type=file]");
-    if (files && files.files.length) {
-      leave.appendChild(files); // still being uploaded, or refused: sent and checked again
-    }
+    form.querySelectorAll("input[type=file]").forEach(function (files) {
+      if (files.files.length) {
+        leave.appendChild(files); // still being uploaded, or refused: sent and checked again
+      }
+    });
     var go = document.createElement("input");
     go.type = "hidden";
     go.name = "continue";

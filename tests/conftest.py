@@ -122,6 +122,14 @@ def spy(monkeypatch, owner, name: str) -> list[dict]:
     return made
 
 
+def made_visit_id(location: str) -> str:
+    """The visit a review's redirect names: /booked/<id>/, or /visits/<id>/join/ for a
+    walk-in, which goes straight into the waiting room."""
+    match = re.fullmatch(r"/(?:booked|visits)/([^/]+)/(?:join/)?", location)
+    assert match, location
+    return match.group(1)
+
+
 def sign_in_by_email(client, mailoutbox, person: dict, next_path: str = "/") -> str:
     """Sign `person` in the real way (email, code, then who they are); return where to.
 

@@ -24,6 +24,7 @@ from portal.patients.models import KnownPatient
 from portal.sessions import SessionStore
 from sandbox.models import SandboxVisit
 from tests.booking.test_files import png_bytes
+from tests.conftest import made_visit_id
 
 MARKERS = {
     "first_name": "Zyxmarkfirst",
@@ -104,10 +105,10 @@ def test_a_patient_s_details_reach_neither_the_audit_log_nor_the_logs(
     client.post(files, {"files": [refused]})
     r = client.post("/rooms/demo-room/walkin/review/")
     locations.append(r["Location"])
-    visit_page = r["Location"]
-    client.get(visit_page)
+    visit_id = made_visit_id(r["Location"])
+    client.get(r["Location"])  # into the waiting room
+    client.get(f"/booked/{visit_id}/")
     client.get("/visits/")
-    visit_id = visit_page.strip("/").split("/")[-1]
     client.get(f"/visits/{visit_id}/")
     client.get("/visits/999999/")  # not hers: a 404 and an audit row
 

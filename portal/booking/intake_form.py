@@ -169,6 +169,19 @@ def _answer_for_vsee(question: IntakeQuestion, value: Any) -> Any:
     return value
 
 
+def location_field(room: Room) -> forms.ChoiceField | None:
+    """The state question, when the room asks it: in the intake, and before the times."""
+    if room.location_mode == FieldMode.HIDDEN:
+        return None
+    return forms.ChoiceField(
+        label="Which state are you in right now?",
+        help_text="Providers can only see you where they are licensed.",
+        choices=[("", "Choose a state"), *US_STATES],
+        required=room.location_mode == FieldMode.REQUIRED,
+        error_messages={"required": "Choose the state you are in right now."},
+    )
+
+
 def _builtin_fields(room: Room) -> dict[str, forms.Field]:
     fields: dict[str, forms.Field] = {}
     if room.reason_mode != FieldMode.HIDDEN:
@@ -180,14 +193,8 @@ def _builtin_fields(room: Room) -> dict[str, forms.Field]:
             widget=forms.Textarea(attrs={"rows": 3}),
             error_messages={"required": "Tell us what brings you in."},
         )
-    if room.location_mode != FieldMode.HIDDEN:
-        fields["location"] = forms.ChoiceField(
-            label="Which state are you in right now?",
-            help_text="Providers can only see you where they are licensed.",
-            choices=[("", "Choose a state"), *US_STATES],
-            required=room.location_mode == FieldMode.REQUIRED,
-            error_messages={"required": "Choose the state you are in right now."},
-        )
+    if (location := location_field(room)) is not None:
+        fields["location"] = location
     if room.phone_mode != FieldMode.HIDDEN:
         fields["phone"] = PhoneField(
             label="Phone number",

@@ -19,9 +19,11 @@ from django.utils.cache import patch_vary_headers
 
 from portal.booking.picker import (
     FIRST_AVAILABLE_WEEKS,
+    UNKNOWN_ZONE,
     Fetch,
     PickerPage,
     PickerParams,
+    clinic_fetch,
     consultation_choices,
     is_that_time,
     load_page,
@@ -36,6 +38,7 @@ from portal.booking.timezones import (
     chosen_time_zone,
     patient_time_zone,
     time_zone_names,
+    unknown_zone_typed,
 )
 from portal.http import PortalRequest
 from portal.vsee.errors import VSeeError
@@ -75,6 +78,7 @@ class Picker:
         )
         if taken_near and not self.page.error:
             self.page.notice = TAKEN if self.page.has_slots else TAKEN_NONE
+            self.page.choose_day_of(taken_near)
 
     def chosen_slot(self, request: PortalRequest) -> Slot | None:
         """POST: the slot picked, if VSee (asked again, for its week) still offers it.
@@ -113,7 +117,7 @@ class Picker:
 
 def open_picker(
     request: PortalRequest,
-    vsee: PatientVSee,
+    vsee: PatientVSee | None,
     *,
     base_url: str,
     room_code: str,
@@ -123,8 +127,13 @@ def open_picker(
     clinic_zone: str,
     default_consultation: str = "",
     can_change_consultation: bool = False,
+    location: str = "",
 ) -> Picker | PickerParams:
-    """Return the picker, or just the params when a type of visit must be chosen first."""
+    """Return the picker, or just the params when a type of visit must be chosen first.
+
+    With `vsee` and an intake, VSee is asked as the patient for that intake (its state and
+    specialty count); without, with the clinic's key for the room (and `location`).
+    """
     now = timezone.now()
     zone_name = patient_time_zone(request, clinic_zone)
     params = read_params(
@@ -147,15 +156,27 @@ def open_picker(
         week=params.week,
         providers=provider_choices(provider_ids, names),
         provider_id=params.provider_id,
+        chosen_day=params.day,
         can_change_consultation=can_change_consultation,
     )
-    fetch = vsee_fetch(
-        vsee,
-        room_code=room_code,
-        intake_id=intake_id,
-        consultation_id=params.consultation.id or "",
-        provider_id=params.provider_id,
-    )
+    if unknown_zone_typed(request):
+        page.problem = UNKNOWN_ZONE
+    consultation_id = params.consultation.id or ""
+    if vsee is not None and intake_id:
+        fetch = vsee_fetch(
+            vsee,
+            room_code=room_code,
+            intake_id=intake_id,
+            consultation_id=consultation_id,
+            provider_id=params.provider_id,
+        )
+    else:
+        fetch = clinic_fetch(
+            room_code=room_code,
+            consultation_id=consultation_id,
+            provider_id=params.provider_id,
+            location=location,
+        )
     return Picker(params=params, page=page, fetch=fetch, names=names, now=now)
 
 

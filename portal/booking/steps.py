@@ -19,10 +19,11 @@ class Progress:
 def steps_for(room: Room, option: str) -> list[tuple[str, str]]:
     """Return (key, title) for each step a patient goes through in this room and option."""
     steps = [("sign_in", "Sign in"), ("intake", "About your visit")]
+    if option == "appointment":
+        # Times first: a patient sees when they can be seen before signing in.
+        steps.insert(0, ("time", "Choose a time"))
     if room.attachments_offered:
         steps.append(("files", "Add files"))
-    if option == "appointment":
-        steps.append(("time", "Choose a time"))
     last = {"walkin": "Join the waiting room", "econsult": "Send your question"}
     steps.append(("done", last.get(option, "Confirm your booking")))
     return steps
@@ -39,8 +40,10 @@ def next_url(room: Room, option: str, after: str) -> str:
     """Return the page of the step that follows `after` for this room and option."""
     keys = [key for key, _ in steps_for(room, option)]
     following = keys[keys.index(after) + 1]
+    if following in ("sign_in", "intake"):
+        # The intake sends anyone not signed in to sign in first, and back.
+        return reverse("intake", args=[room.code, option])
     if following == "files":
         return reverse("files", args=[room.code, option])
-    if following == "time":
-        return reverse("time", args=[room.code])
+    # The review sends an appointment without a time to the times.
     return reverse("review", args=[room.code, option])

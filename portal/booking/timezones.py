@@ -1,8 +1,12 @@
-"""The patient's own time zone, kept in the session once detected or chosen.
+"""The patient's own time zone, kept in the session once detected or chosen, and its name
+in words ("Central Time (Chicago)").
 
-The browser says which zone it is in (static/timezone.js adds `tz=` to the page's address
-once); the patient can change it on the page. Until then times are shown in the clinic's
-zone. Every name is checked against zoneinfo, so a made-up `tz` is ignored, never a 500.
+On the first page of a visit the browser says which zone it is in (static/timezone.js posts
+it to /time-zone/ once); every page of the session then uses it: picker, review,
+confirmation, history, visit pages. The patient can change it in the picker, from a short
+list of the zones that matter for the clinic or any other by name. Until the browser has
+said, times are shown in the clinic's zone. Every name is checked against zoneinfo, so a
+made-up zone is ignored, never a 500.
 """
 
 from __future__ import annotations
@@ -20,11 +24,82 @@ from portal.vsee.service import get_room
 TIME_ZONE_KEY = "portal.time_zone"
 # The query parameter the picker's time zone form and timezone.js send.
 TIME_ZONE_PARAM = "tz"
+# The picker's "Other…" field: a zone or a city, typed.
+OTHER_PARAM = "tz_other"
+
+
+def unknown_zone_typed(request: HttpRequest) -> bool:
+    """Whether the patient typed a zone that matches none."""
+    typed = request.GET.get(OTHER_PARAM, "")
+    return bool(typed.strip()) and find_time_zone(typed) is None
 
 
 @cache
 def known_time_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones() - {"localtime", "Factory"})
+
+
+# The zones of the US, where VSee's clinics see patients by state, in the words people use.
+US_ZONES = {
+    "America/New_York": "Eastern Time (New York)",
+    "America/Chicago": "Central Time (Chicago)",
+    "America/Denver": "Mountain Time (Denver)",
+    "America/Phoenix": "Mountain Time, no daylight saving (Phoenix)",
+    "America/Los_Angeles": "Pacific Time (Los Angeles)",
+    "America/Anchorage": "Alaska Time (Anchorage)",
+    "Pacific/Honolulu": "Hawaii Time (Honolulu)",
+    "America/Puerto_Rico": "Atlantic Time (Puerto Rico)",
+}
+_MORE_US_ZONES = {
+    "America/Detroit": "Eastern Time (Detroit)",
+    "America/Indiana/Indianapolis": "Eastern Time (Indianapolis)",
+    "America/Boise": "Mountain Time (Boise)",
+}
+_NAMED = {
+    **US_ZONES,
+    **_MORE_US_ZONES,
+    "America/Toronto": "Eastern Time (Toronto)",
+    "America/Vancouver": "Pacific Time (Vancouver)",
+    "Europe/London": "UK Time (London)",
+    "UTC": "Coordinated Universal Time (UTC)",
+}
+
+
+def zone_label(name: str) -> str:
+    """ "Central Time (Chicago)" for the zones people know by such a name, else the city and
+    its region: "Berlin (Europe)"."""
+    if name in _NAMED:
+        return _NAMED[name]
+    region, _, city = name.rpartition("/")
+    if not region:
+        return name.replace("_", " ")
+    return f"{city.replace('_', ' ')} ({region.replace('_', ' ')})"
+
+
+def zone_choices(clinic_zone: str, current: str) -> list[tuple[str, str]]:
+    """The short list to choose from: the clinic's country's zones (the US's, for a US
+    clinic), else the clinic's own; and the zone in use, if it is none of those."""
+    in_us = clinic_zone in US_ZONES or clinic_zone in _MORE_US_ZONES
+    names = list(US_ZONES) if in_us else []
+    for name in (clinic_zone, current):
+        if valid_time_zone(name) and name not in names:
+            names.append(name)
+    return [(name, zone_label(name)) for name in names]
+
+
+def find_time_zone(text: object) -> str | None:
+    """A zone from what a patient typed: its name ("Europe/Berlin") or its city ("berlin",
+    "New York"); None when nothing matches."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    exact = valid_time_zone(text)
+    if exact:
+        return exact
+    wanted = text.strip().lower().replace(" ", "_")
+    for name in time_zone_names():
+        if name.rpartition("/")[2].lower() == wanted:
+            return name
+    return None
 
 
 @cache
@@ -56,12 +131,16 @@ def chosen_time_zone(session: SessionBase) -> str | None:
 
 
 def patient_time_zone(request: HttpRequest, default: str = "UTC") -> str:
-    """Return the patient's zone: `?tz=` (kept when valid), else the session's, else `default`.
+    """Return the patient's zone: `?tz=` or a zone named in `?tz_other=` (kept when valid),
+    else the session's, else `default`.
 
     `default` is the clinic's zone for the room (Room.time_zone_for); an invalid default
     falls back to UTC.
     """
-    asked = request.GET.get(TIME_ZONE_PARAM)
+    # A zone typed by name counts over the list's choice: typing is the deliberate act.
+    asked = find_time_zone(request.GET.get(OTHER_PARAM)) or request.GET.get(
+        TIME_ZONE_PARAM
+    )
     if asked:
         remember_time_zone(request.session, asked)
     return chosen_time_zone(request.session) or valid_time_zone(default) or "UTC"

@@ -22,6 +22,8 @@ register_converter(VisitOptionConverter, "option")
 
 urlpatterns = [
     path("", views.landing, name="landing"),
+    path("time-zone/", views.time_zone, name="time_zone"),
+    path("device-check/", views.device_check, name="device_check"),
     path("rooms/<str:code>/", views.room_page, name="room"),
     path("rooms/<str:code>/<option:option>/", views.intake, name="intake"),
     path("rooms/<str:code>/<option:option>/someone/", views.someone, name="someone"),
@@ -32,6 +34,7 @@ urlpatterns = [
         name="file_remove",
     ),
     path("rooms/<str:code>/appointment/time/", views.time_step, name="time"),
+    path("rooms/<str:code>/appointment/where/", views.where_step, name="time_where"),
     path("rooms/<str:code>/<option:option>/review/", views.review, name="review"),
     path("booked/<vsee_id:visit_id>/", views.booked, name="booked"),
     path("booked/<vsee_id:visit_id>/calendar.ics", views.calendar, name="calendar"),

@@ -77,6 +77,15 @@ class FrameAncestorsMiddleware:
         return response
 
 
+def is_framed(request: HttpRequest) -> bool:
+    """Whether this navigation happens inside a frame: the browser says so
+    (Sec-Fetch-Dest), or portal.js did in the form it sent (older browsers)."""
+    return (
+        request.headers.get("Sec-Fetch-Dest") == "iframe"
+        or request.POST.get("framed") == "1"
+    )
+
+
 def _is_loopback(request: HttpRequest) -> bool:
     """A local run: browsers treat http://localhost as secure and take Secure cookies."""
     return request.get_host().rsplit(":", 1)[0] in ("localhost", "127.0.0.1", "[::1]")

@@ -130,7 +130,8 @@ class Room(models.Model):
         max_length=300,
         blank=True,
         default="If this is an emergency, call 911.",
-        help_text="Shown prominently on the room's page and the intake form.",
+        help_text="Shown prominently on the room's page and the intake form, and at the "
+        "foot of every page of a visit. Blank: only the foot of the page, saying “If this is an emergency, call 911.”",
     )
     closed_message = models.TextField(
         blank=True,
@@ -144,21 +145,24 @@ class Room(models.Model):
         max_length=8,
         choices=FieldMode.choices,
         default=FieldMode.REQUIRED,
-        help_text="“What brings you in today?”, sent to VSee as reason_for_visit.",
+        help_text="Patients see “What brings you in today?” with the hint “A few words "
+        "about your symptoms or question.” Sent to VSee as reason_for_visit.",
     )
     location_mode = models.CharField(
         "state",
         max_length=8,
         choices=FieldMode.choices,
         default=FieldMode.REQUIRED,
-        help_text="The US state the patient is in now (providers must be licensed there).",
+        help_text="Patients see “Which state are you in right now?” (providers must be "
+        "licensed there): when booking a time, before the free times, which then show "
+        "only providers licensed in that state; and on the form.",
     )
     phone_mode = models.CharField(
         "phone",
         max_length=8,
         choices=FieldMode.choices,
         default=FieldMode.OPTIONAL,
-        help_text="A number the clinic can call if the video drops.",
+        help_text="Patients see “Phone number”, with the hint “In case the video call drops.”",
     )
 
     # Attachment rules.
@@ -167,7 +171,9 @@ class Room(models.Model):
         max_length=8,
         choices=FieldMode.choices,
         default=FieldMode.OPTIONAL,
-        help_text="Whether patients may (or must) add files such as an insurance card.",
+        help_text="Whether patients may (or must) add files such as an insurance card, on "
+        "an “Add files” page after the form (buttons “Choose files” and, on phones, "
+        "“Take a photo”).",
     )
     attachment_kinds = models.JSONField(
         "allowed kinds",
@@ -190,7 +196,7 @@ class Room(models.Model):
         max_length=200,
         blank=True,
         default="Photo of your insurance card, front and back",
-        help_text="Tells patients what to attach.",
+        help_text="Shown above the “Add files” buttons: tells patients what to attach.",
     )
 
     objects = RoomQuerySet.as_manager()

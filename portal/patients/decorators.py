@@ -87,6 +87,18 @@ def patient_required(view: View) -> View:
                 url = f"{reverse('patients:signed_out')}?reason=idle"
                 return forget_signed_in(_redirect(request, url))
             return redirect_to_sign_in(request)
+        return answered(request, *args, **kwargs)
+
+    answered = vsee_failures_answered(view)
+    return wrapper
+
+
+def vsee_failures_answered(view: View) -> View:
+    """Let anyone in; VSee refusing the patient's token mid-view means sign in again, and
+    any other VSee failure the view leaves unanswered gets the "try again" page."""
+
+    @wraps(view)
+    def wrapper(request: PortalRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
         except VSeeAuthExpired:
@@ -94,7 +106,6 @@ def patient_required(view: View) -> View:
             forget_patient(request.session)
             return redirect_to_sign_in(request, expired=True)
         except VSeeError as exc:
-            # Any VSee failure a view does not answer itself gets the plain "try again" page.
             log.warning("%s: VSee failed: %s", view.__name__, exc)
             return render(request, "vsee/unavailable.html", status=503)
 

@@ -122,6 +122,32 @@ def get_room_providers(
     return names
 
 
+def clinic_availability(
+    *,
+    room_code: str,
+    consultation_id: str,
+    start: int,
+    end: int,
+    provider_id: str | None = None,
+    location: str | None = None,
+    client: VSeeClient | None = None,
+) -> list[Slot]:
+    """Return a room's free slots for anyone, signed in or not, with the clinic's key.
+
+    The reference allows GET /availability without a patient token given the key and
+    secret, room_code, start, end and consultation_id; `location` narrows it to providers
+    licensed in that state.
+    """
+    return (client or get_client()).availability_get(
+        room_code=room_code,
+        consultation_id=consultation_id,
+        start=start,
+        end=end,
+        provider_id=provider_id or None,
+        location=location or None,
+    )
+
+
 def forget_room(code: str) -> None:
     """Drop a cached room (admin changed it, or a check wants VSee's current answer)."""
     cache.delete(f"vsee:room:{settings.VSEE_ACCOUNT_CODE}:{code}")

@@ -106,7 +106,14 @@ class TestThePage:
         assert 'enctype="multipart/form-data"' in page
         assert re.search(r'<label class="field__label" for="id_files">', page)
         assert re.search(
-            r'<input type="file" name="files" id="id_files" multiple', page
+            r'<input type="file" name="files" id="id_files" class="[^"]+" multiple',
+            page,
+        )
+        # On a phone, a second control takes a photo with the camera (same field).
+        assert re.search(
+            r'<input type="file" name="files" id="id_camera" [^>]*accept="image/\*" '
+            r'capture="environment"',
+            page,
         )
         assert 'accept=".pdf,application/pdf,.jpg,.jpeg,image/jpeg,.png' in page
         assert 'hx-encoding="multipart/form-data"' in page

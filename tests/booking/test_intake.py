@@ -86,6 +86,11 @@ class TestTheFormIsBuiltFromTheRoomsConfiguration:
         assert "custom_insurance" not in labels(
             patient_client.get(URL).content.decode()
         )
+        from tests.booking.test_times_first import hold_a_time
+
+        hold_a_time(
+            patient_client
+        )  # times first: the form comes after a time is chosen
         page = patient_client.get("/rooms/demo-room/appointment/").content.decode()
         assert "custom_insurance" in labels(page)
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 import html
 import re
 
-import pytest
-
 from portal.clinic.questions import IntakeQuestion
 from sandbox.models import SandboxIntake
 from tests.booking.test_intake import ANSWERS
-from tests.conftest import ADA, sign_in_by_email, spy
+from tests.conftest import spy
 
 URL = "/rooms/demo-room/econsult/"
 
@@ -29,17 +27,6 @@ def field_values(response) -> dict:
     """The form's initial values, as the page shows them."""
     form = response.context["form"]
     return {name: form[name].value() for name in form.fields}
-
-
-@pytest.fixture
-def returning(patient_client, mailoutbox):
-    """Ada made a walk-in with her answers, then came back another day (a new session)."""
-    r = patient_client.post("/rooms/demo-room/walkin/", ANSWERS)
-    assert r.status_code == 302
-    patient_client.post("/rooms/demo-room/walkin/review/")
-    patient_client.post("/sign-out/")
-    sign_in_by_email(patient_client, mailoutbox, ADA)
-    return patient_client
 
 
 class TestFilledInFromTheLastVisit:

@@ -22,6 +22,12 @@ def new_visits(vsee_live):
     return lambda: list(SandboxVisit.objects.exclude(pk__in=before))
 
 
+def made(option: str, pk) -> str:
+    """Where the review's button leads once the visit is made: a walk-in goes straight
+    into VSee's waiting room (through our join), anything else to its confirmation."""
+    return f"/visits/{pk}/join/" if option == "walkin" else f"/booked/{pk}/"
+
+
 def start(client: Client, option: str) -> None:
     r = client.post(f"/rooms/demo-room/{option}/", ANSWERS)
     assert r.status_code == 302, r.content.decode()[:300]
@@ -63,6 +69,12 @@ class TestWalkIn:
         r = patient_client.post("/rooms/demo-room/walkin/review/")
         [visit] = new_visits()
         assert visit.type == SandboxVisit.WALKIN
+        # One tap: the visit is made and the patient is on their way into VSee's room.
+        assert r["Location"] == f"/visits/{visit.pk}/join/"
+        into_vsee = patient_client.get(r["Location"])
+        assert "sso_token=" in into_vsee["Location"]
+        # Back from VSee: the review shows the confirmation, with the way back in.
+        r = patient_client.get("/rooms/demo-room/walkin/review/")
         assert r["Location"] == f"/booked/{visit.pk}/"
         page = patient_client.get(r["Location"]).content.decode()
         assert "You&#x27;re checked in" in page or "You're checked in" in page
@@ -85,7 +97,23 @@ class TestWalkIn:
         assert "sso_token=" in location
         assert "no-store" in r["Cache-Control"]
 
-    def test_the_draft_is_cleared_only_at_the_confirmation(
+    @pytest.mark.parametrize(
+        "framed", [{"HTTP_SEC_FETCH_DEST": "iframe"}, {"data": {"framed": "1"}}]
+    )
+    def test_in_a_frame_the_confirmation_opens_the_waiting_room_in_a_new_tab(
+        self, patient_client, new_visits, framed
+    ):
+        start(patient_client, "walkin")
+        r = patient_client.post("/rooms/demo-room/walkin/review/", **framed)
+        [visit] = new_visits()
+        assert r["Location"] == f"/booked/{visit.pk}/"
+        page = patient_client.get(r["Location"]).content.decode()
+        assert "What happens next" in page
+        assert f'href="/visits/{visit.pk}/join/" data-opens-video' in page
+        assert "Leave the waiting room" in page
+        assert "<dt>When</dt>" not in page  # a walk-in's start time means nothing
+
+    def test_the_draft_is_cleared_once_the_patient_is_on_their_way_in(
         self, patient_client, new_visits
     ):
         start(patient_client, "walkin")
@@ -240,7 +268,7 @@ class TestExactlyOneVisit:
         for t in threads:
             t.join()
         assert len(new_visits()) == 1
-        assert {r["Location"] for r in results} == {f"/booked/{new_visits()[0].pk}/"}
+        assert {r["Location"] for r in results} == {made("walkin", new_visits()[0].pk)}
 
     def test_vsee_down_keeps_everything_and_a_retry_books(
         self, patient_client, new_visits, settings
@@ -283,7 +311,7 @@ class TestALostAnswer:
         ]
         r = patient_client.post(f"/rooms/demo-room/{option}/review/")
         [visit] = new_visits()
-        assert r.status_code == 302 and r["Location"] == f"/booked/{visit.pk}/"
+        assert r.status_code == 302 and r["Location"] == made(option, visit.pk)
         again = patient_client.post(f"/rooms/demo-room/{option}/review/")
         assert again["Location"] == r["Location"] and len(new_visits()) == 1
 
@@ -303,7 +331,7 @@ class TestALostAnswer:
         ]
         r = patient_client.post(f"/rooms/demo-room/{option}/review/")
         [visit] = new_visits()
-        assert r["Location"] == f"/booked/{visit.pk}/"
+        assert r["Location"] == made(option, visit.pk)
         time.sleep(1.0)  # let the sandbox's hung thread finish before the database goes
 
     def test_when_vsee_cannot_say_the_retry_asks_first_and_books_nothing_twice(
@@ -323,7 +351,7 @@ class TestALostAnswer:
 
         settings.SANDBOX_FAULTS = []
         r = patient_client.post("/rooms/demo-room/walkin/review/")
-        assert r["Location"] == f"/booked/{visit.pk}/"
+        assert r["Location"] == made("walkin", visit.pk)
         assert len(new_visits()) == 1
 
     def test_a_refusal_is_not_a_lost_answer(self, patient_client, new_visits, settings):

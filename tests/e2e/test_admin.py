@@ -56,6 +56,8 @@ ADMIN_PAGES = [
         "/admin/clinic/embeddingsettings/rotate-secret/",
         "Generate a new hand-off secret?",
     ),
+    ("/admin/clinic/branding/", "Change branding"),
+    ("/admin/clinic/room/{demo_room}/change/", "Change room"),
 ]
 
 
@@ -65,9 +67,12 @@ def test_the_admin_pages_we_customise_pass_axe(
 ):
     from axe_playwright_python.sync_playwright import Axe
 
+    from portal.clinic.rooms import Room
+
     page, blocked = desktop
     staff_signs_in(page, live_server, django_user_model)
-    page.goto(f"{live_server.url}{path}")
+    demo_room = Room.objects.get(code="demo-room").pk
+    page.goto(f"{live_server.url}{path.format(demo_room=demo_room)}")
     page.get_by_role("heading", name=heading).wait_for()
     # Checked before axe runs: axe's own probes then trip the policy, not the page.
     assert blocked == []
@@ -95,4 +100,34 @@ def test_a_room_s_page_fits_1280_pixels(desktop, live_server, vsee_live, admin_c
     assert page.get_by_role("link", name="View as a patient").get_attribute("href") == (
         "/rooms/demo-room/"
     )
+    assert blocked == []
+
+
+def test_the_primary_colour_is_previewed_live_with_its_contrast(
+    desktop, live_server, vsee_live, django_user_model
+):
+    page, blocked = desktop
+    staff_signs_in(page, live_server, django_user_model)
+    page.goto(f"{live_server.url}/admin/clinic/branding/")
+    colour = page.get_by_label("Primary colour")
+    assert colour.get_attribute("type") == "color"
+    preview = page.get_by_role("group", name="Preview")
+    assert "readable" in preview.inner_text()
+    colour.fill("#8fd3ff")  # a light blue: white text unreadable
+    header = preview.get_by_text("Your clinic")
+    assert header.evaluate("el => getComputedStyle(el).backgroundColor") == (
+        "rgb(143, 211, 255)"
+    )
+    assert "too light" in preview.inner_text()
+    colour.fill("#2d1e6b")
+    assert (
+        "readable" in preview.inner_text() and "too light" not in preview.inner_text()
+    )
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("was changed successfully").wait_for()
+    page.goto(f"{live_server.url}/")
+    header_colour = page.locator(".site-header").evaluate(
+        "el => getComputedStyle(el).backgroundColor"
+    )
+    assert header_colour == "rgb(45, 30, 107)"
     assert blocked == []

@@ -141,3 +141,58 @@ class TestAttachmentsWithoutJavaScript:
             assert len(attached_ids()) == 1
         finally:
             context.close()
+
+
+class TestChoosingFiles:
+    def test_files_dropped_on_a_desktop_upload_at_once(
+        self, chromium, live_server, vsee_live, mailoutbox
+    ):
+        context = chromium.new_context(viewport=DESKTOP)
+        page = context.new_page()
+        sign_in_and_fill_in_the_intake(page, live_server.url, mailoutbox)
+        assert page.get_by_text("or drop files here").is_visible()
+        assert page.get_by_text("Take a photo").is_hidden()  # no camera to point
+        dropped = page.evaluate_handle(
+            """bytes => {
+                const data = new DataTransfer();
+                data.items.add(new File([new Uint8Array(bytes)], "dropped card.png",
+                                        {type: "image/png"}));
+                return data;
+            }""",
+            list(png_bytes()),
+        )
+        zone = page.locator("[data-drop-zone]")
+        zone.dispatch_event("dragenter", {"dataTransfer": dropped})
+        zone.dispatch_event("dragover", {"dataTransfer": dropped})
+        assert "file-pick--over" in zone.get_attribute("class")
+        zone.dispatch_event("drop", {"dataTransfer": dropped})
+        files = page.get_by_role("list", name="Your files")
+        files.get_by_text("dropped card.png", exact=True).first.wait_for()
+        assert len(attached_ids()) == 1
+        context.close()
+
+    @pytest.mark.parametrize("width", [320, 375])
+    def test_a_phone_offers_the_camera_and_nothing_scrolls_sideways(
+        self, chromium, live_server, vsee_live, mailoutbox, width
+    ):
+        context = chromium.new_context(
+            viewport={"width": width, "height": 700}, has_touch=True, is_mobile=True
+        )
+        page = context.new_page()
+        sign_in_and_fill_in_the_intake(page, live_server.url, mailoutbox)
+        camera = page.get_by_label("Take a photo")
+        assert page.get_by_text("Take a photo").is_visible()
+        assert camera.get_attribute("capture") == "environment"
+        assert page.get_by_text("or drop files here").is_hidden()
+        # A refused file: the error is shown, and still nothing is wider than the phone.
+        page.get_by_label("Add files").set_input_files(FAKE_PDF)
+        page.locator("#id_files_error").get_by_text("is a program").wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert_accessible(page)
+        # A photo taken goes up like any chosen file.
+        camera.set_input_files(PNG)
+        page.get_by_role("list", name="Your files").get_by_text(
+            "insurance card.png", exact=True
+        ).first.wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        context.close()

@@ -41,18 +41,21 @@ class TestWalkIn:
         page.get_by_role("heading", name="Ready to see a doctor").wait_for()
         assert page.get_by_text("Sore throat").is_visible()
         assert_accessible(page)
+        # One tap: checked in and straight into VSee's waiting room.
         page.get_by_role("button", name="Go to the waiting room").click()
-
-        page.get_by_role("heading", name="You're checked in").wait_for()
-        assert_accessible(page)
+        page.get_by_role("heading", name="VSee waiting room (sandbox)").wait_for()
         [visit] = new_visits()
-        join = page.get_by_role("link", name="Go to the waiting room")
-        assert join.get_attribute("href") == f"/visits/{visit.pk}/join/"
+        assert f"visits%2Fstart%2F{visit.pk}" in page.url
 
-        # Back to the review page: it shows the visit made, and makes no second one.
+        # Back from VSee: the confirmation says what happens next; no second visit.
         page.go_back()
         page.get_by_role("heading", name="You're checked in").wait_for()
         assert page.url.endswith(f"/booked/{visit.pk}/")
+        assert "What happens next" in page.locator("main").inner_text()
+        assert page.locator("main dt", has_text="When").count() == 0
+        assert_accessible(page)
+        join = page.get_by_role("link", name="Go to the waiting room")
+        assert join.get_attribute("href") == f"/visits/{visit.pk}/join/"
         assert len(new_visits()) == 1
 
         # Changed their mind: they leave the queue, and their visits say so.
@@ -94,19 +97,50 @@ class TestAppointment:
     def test_a_slot_taken_meanwhile_then_a_double_clicked_booking_makes_one_visit(
         self, page, live_server, mailoutbox, new_visits, vsee, ben
     ):
-        choose(page, live_server, mailoutbox, "Book a time")
-        fill_intake(page, reason="Follow-up")
-        skip_files(page)
-
+        # Times first: the type of visit on the clinic's page, the state, then the times,
+        # all before signing in.
+        page.goto(live_server.url + "/")
+        page.get_by_role("list", name="Types of visit to book").get_by_role(
+            "link", name="Quick video visit"
+        ).click()
+        page.get_by_role("heading", name="Where are you?").wait_for()
+        assert_accessible(page)
+        page.get_by_role("button", name="Show free times").click()
+        page.get_by_role("alert").get_by_text("Choose the state").wait_for()
+        assert_accessible(page)
+        page.get_by_label("Which state are you in right now?").select_option("NY")
+        page.get_by_role("button", name="Show free times").click()
         page.get_by_role("heading", name="Choose a time").wait_for()
-        page.get_by_role("heading", name="What kind of visit do you need?").wait_for()
+        assert "In New York" in page.locator(".picker__options summary").inner_text()
         assert_accessible(page)
-        page.get_by_role("link", name="Quick video visit").click()
-        page.locator("button[name=slot]").first.wait_for()
-        assert_accessible(page)
-        first = page.locator("button[name=slot]").first
+
+        # The day strip: one day's times at a time; another day without a new request.
+        days = page.get_by_role("list", name="Days").get_by_role("link")
+        assert days.count() == 7
+        shown = page.locator("[data-day-panel]:visible")
+        assert shown.count() == 1
+        with_times = page.locator(".days__day:not(.days__day--none)")
+        other = with_times.nth(1)
+        other_label = other.inner_text()
+        requests: list[str] = []
+        page.on("request", lambda request: requests.append(request.url))
+        other.click()
+        assert other.get_attribute("aria-current") == "date"
+        assert page.locator("[data-day-panel]:visible").count() == 1
+        focused = page.evaluate("document.activeElement.tagName")
+        assert focused == "H3" and requests == []
+        assert "day=" in page.url
+        assert (
+            other_label.split()[0]
+            in page.locator("[data-day-panel]:visible h3").inner_text()
+        )
+
+        first = page.locator("[data-day-panel]:visible button[name=slot]").first
         start, end = (int(x) for x in first.get_attribute("value").split("-"))
         first.click()
+        sign_in_by_email(page, mailoutbox)
+        fill_intake(page, reason="Follow-up")
+        skip_files(page)
         page.get_by_role("heading", name="Check and book").wait_for()
         assert_accessible(page)
 
@@ -131,7 +165,7 @@ class TestAppointment:
         page.get_by_text("That time was just taken").wait_for()
         assert_accessible(page)
 
-        page.locator("button[name=slot]").first.click()
+        page.locator("button[name=slot]:visible").first.click()
         page.get_by_role("heading", name="Check and book").wait_for()
         page.get_by_role("button", name="Book this time").dblclick()
         page.get_by_role("heading", name="Your visit is booked").wait_for()

@@ -12,7 +12,7 @@ from portal.clinic.models import AuditEvent
 from portal.vsee.errors import VSeeRejected, VSeeSlotTaken
 from portal.vsee.service import PatientVSee
 from sandbox.models import SandboxVisit
-from tests.conftest import book_every_provider
+from tests.conftest import book_every_provider, made_visit_id
 
 
 class TestCancel:
@@ -218,7 +218,7 @@ class TestLeavingTheWaitingRoom:
 
         assert ada_client.post("/rooms/demo-room/walkin/", ANSWERS).status_code == 302
         r = ada_client.post("/rooms/demo-room/walkin/review/")
-        return r["Location"].strip("/").split("/")[-1]
+        return made_visit_id(r["Location"])
 
     def test_from_the_confirmation_the_patient_leaves_the_queue(
         self, ada_client, walkin

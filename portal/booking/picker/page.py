@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -30,9 +30,12 @@ from portal.booking.picker.weeks import (
     week_from_param,
     week_of_timestamp,
 )
+from portal.booking.timezones import zone_choices, zone_label
 from portal.vsee.errors import VSeeAuthExpired, VSeeError
 from portal.vsee.schemas import Consultation, Slot
-from portal.vsee.service import PatientVSee, get_room_providers
+from portal.vsee.service import PatientVSee, clinic_availability, get_room_providers
+
+UNKNOWN_ZONE = "We couldn't find that time zone. Try a big city near you, such as Denver or Berlin."
 
 # The logger keeps the name it had before the picker became a package.
 log = logging.getLogger("portal.booking.picker")
@@ -70,6 +73,28 @@ def vsee_fetch(
     return fetch
 
 
+def clinic_fetch(
+    *,
+    room_code: str,
+    consultation_id: str,
+    provider_id: str = "",
+    location: str = "",
+) -> Fetch:
+    """Return a Fetch asking GET /availability with the clinic's key: no sign-in needed."""
+
+    def fetch(start: int, end: int) -> list[Slot]:
+        return clinic_availability(
+            room_code=room_code,
+            consultation_id=consultation_id,
+            start=start,
+            end=end,
+            provider_id=provider_id,
+            location=location,
+        )
+
+    return fetch
+
+
 def provider_names(room_code: str) -> dict[str, str]:
     """Return the room's provider names by id; {} when VSee cannot say (names are a nicety)."""
     try:
@@ -88,6 +113,14 @@ class PickerParams:
     provider_id: str
     week: Week
     first_available: bool
+    day: date | None = None
+
+
+def _day_from_param(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
 
 
 def read_params(
@@ -99,7 +132,9 @@ def read_params(
     now: datetime,
     default_consultation: str = "",
 ) -> PickerParams:
-    """Read `consultation`, `provider`, `week` and `first` from a query (or a POST).
+    """Read `consultation`, `provider`, `week`, `day` and `first` from a query (or a POST).
+
+    `day` alone (a day strip link) names its week too; a day outside the week is ignored.
 
     `consultation` absent means `default_consultation`; present but unknown (or empty)
     means no choice yet, unless the room offers only one.
@@ -107,15 +142,27 @@ def read_params(
     wanted = query.get("consultation")
     if wanted is None:
         wanted = default_consultation
+    day = _day_from_param(query.get("day"))
+    week = week_from_param(query.get("week") or query.get("day"), zone, now)
     return PickerParams(
         consultation=choose_consultation(consultations, wanted),
         provider_id=choose_provider(provider_ids, query.get("provider")),
-        week=week_from_param(query.get("week"), zone, now),
+        week=week,
         first_available=query.get("first") == "1",
+        day=day if day in week.days else None,
     )
 
 
 # --- the page ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayTab:
+    """One day of the strip: its link, and whether its times are the ones shown."""
+
+    day: Day
+    url: str
+    selected: bool
 
 
 @dataclass
@@ -131,6 +178,7 @@ class PickerPage:
     days: list[Day] = field(default_factory=list)
     providers: list[ProviderChoice] = field(default_factory=list)
     provider_id: str = ""
+    chosen_day: date | None = None  # the strip's day; else the first with free times
     can_change_consultation: bool = False
     notice: str = ""  # e.g. the nearest times after one was taken
     problem: str = ""  # a refused choice, shown as an error
@@ -182,8 +230,55 @@ class PickerPage:
         return any(day.slots for day in self.days)
 
     @property
+    def selected_day(self) -> Day | None:
+        """The day whose times are shown: the one chosen, else the first with times."""
+        for day in self.days:
+            if day.date == self.chosen_day:
+                return day
+        return next((day for day in self.days if day.slots), None) or (
+            self.days[0] if self.days else None
+        )
+
+    @property
+    def day_tabs(self) -> list[DayTab]:
+        selected = self.selected_day
+        return [
+            DayTab(day=day, url=self.url(day=day.param), selected=day is selected)
+            for day in self.days
+        ]
+
+    def choose_day_of(self, timestamp: int) -> None:
+        """Show the day of the first free time at or after `timestamp` (else the last)."""
+        slots = [slot for day in self.days for slot in day.slots]
+        later = [slot for slot in slots if slot.start >= timestamp]
+        target = later[0] if later else (slots[-1] if slots else None)
+        if target is not None:
+            self.chosen_day = target.local_start.date()
+
+    @property
     def other_zone(self) -> bool:
         return self.clinic_zone != self.zone
+
+    @property
+    def provider_label(self) -> str:
+        chosen = next((p for p in self.providers if p.id == self.provider_id), None)
+        return chosen.label if chosen else "Any provider"
+
+    @property
+    def problem_is_zone(self) -> bool:
+        return self.problem == UNKNOWN_ZONE
+
+    @property
+    def zone_label(self) -> str:
+        return zone_label(self.zone)
+
+    @property
+    def clinic_zone_label(self) -> str:
+        return zone_label(self.clinic_zone)
+
+    @property
+    def zone_choices(self) -> list[tuple[str, str]]:
+        return zone_choices(self.clinic_zone, self.zone)
 
 
 def load_page(

@@ -79,6 +79,24 @@ class Day:
     def id(self) -> str:
         return f"day-{self.date.isoformat()}"
 
+    @property
+    def param(self) -> str:
+        return self.date.isoformat()
+
+    @property
+    def weekday(self) -> str:
+        """ "Tue", for the day strip."""
+        return f"{self.date:%a}"
+
+    @property
+    def count_label(self) -> str:
+        """ "5 free times", "1 free time" or "no free times", for the day strip (which
+        shows the number alone)."""
+        count = len(self.slots)
+        if not count:
+            return "no free times"
+        return f"{count} free time{'s' if count > 1 else ''}"
+
 
 def merge_slots(
     slots: Sequence[Slot],

@@ -73,8 +73,9 @@ class Week:
 
     @property
     def label(self) -> str:
+        # The strip below names the weekdays; one line on a 320 px phone.
         first, last = self.first_day, self.last_day
-        return f"{first:%a}, {first:%b} {first.day} – {last:%a}, {last:%b} {last.day}"
+        return f"{first:%b} {first.day} – {last:%b} {last.day}"
 
     def contains(self, timestamp: int) -> bool:
         return self.start <= timestamp < self.end

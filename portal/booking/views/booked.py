@@ -57,7 +57,10 @@ def booked(request: PortalRequest, visit_id: str) -> HttpResponse:
         # The embed's "booked" event: once, not again on a reload of this page.
         "just_booked": just_booked,
         "room": room,
-        "when": when(visit.start, patient_zone, clinic_zone),
+        # Only an appointment has a time to tell; a walk-in's start is just now.
+        "when": when(visit.start, patient_zone, clinic_zone)
+        if visit.type == VisitType.APPOINTMENT
+        else None,
         "provider": visit.provider.display_name if visit.provider else "",
         "join_from": format_time(join_opens(visit, int(time.time())), patient_zone),
     }
@@ -93,6 +96,10 @@ def join(request: PortalRequest, visit_id: str) -> HttpResponse:
     """
     visit = own_visit_or_404(request, visit_id)
     vsee = vsee_for_visit(request.session, visit.id)
+    draft = load_draft(request.session)
+    if draft and draft.visit_id == visit.id:
+        # Straight from the review (one tap): made, and on its way to VSee, so done.
+        finish_draft(request.session, draft)
     if not can_join(visit, int(time.time())):
         current = vsee.visit_current()
         if not (current and current.id == visit.id):

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from portal.booking.draft import save_draft
+from portal.booking.draft import load_draft, save_draft
 from portal.booking.flow import Step, load_step, member_id, record_vsee_error
 from portal.booking.intake_form import WHO, IntakeForm, build_intake_form
 from portal.booking.people import MYSELF, SOMEONE_NEW, choose_person, who_choices
@@ -31,9 +31,20 @@ INTAKE_TYPES = {"walkin": VisitType.WALKIN, "appointment": VisitType.APPOINTMENT
 PROBLEMS_KEY = "booking.intake_problems"
 
 
+def intake(request: PortalRequest, code: str, option: str) -> HttpResponse:
+    """Times first: an appointment with no time chosen yet starts at the times (a link,
+    an embed or a bookmark may lead here), before anything asks for sign-in."""
+    if option == "appointment" and request.method == "GET":
+        draft = load_draft(request.session)
+        held = draft and draft.room_code == code and draft.option == option
+        if not (held and (draft.slot_start or draft.intake_id)):
+            return HttpResponseRedirect(reverse("time", args=[code]))
+    return intake_form_step(request, code, option)
+
+
 @patient_required
 @require_http_methods(["GET", "POST"])
-def intake(request: PortalRequest, code: str, option: str) -> HttpResponse:
+def intake_form_step(request: PortalRequest, code: str, option: str) -> HttpResponse:
     step = load_step(request, code, option, needs_intake=False)
     if isinstance(step, HttpResponse):
         return step

@@ -18,6 +18,7 @@ from portal.booking.reconcile import answer_may_be_lost, made_from_draft, slot_g
 from portal.booking.steps import progress
 from portal.booking.summary import describe_draft
 from portal.clinic import audit
+from portal.clinic.framing import is_framed
 from portal.http import PortalRequest
 from portal.patients.decorators import patient_required
 from portal.patients.family import remember_owner
@@ -39,6 +40,8 @@ def review(request: PortalRequest, code: str, option: str) -> HttpResponse:
     # Back, refresh or a resubmit after the visit was made: show that visit.
     draft = load_draft(request.session)
     if draft and draft.visit_id and (draft.room_code, draft.option) == (code, option):
+        if request.method == "POST":  # pressed again: where the first press went
+            return _go_to_booked(request, draft, draft.visit_id)
         return HttpResponseRedirect(reverse("booked", args=[draft.visit_id]))
     done = last_booked(request.session, code, option)
     if done and not (draft and draft.intake_id):
@@ -185,6 +188,11 @@ def _go_to_booked(request: PortalRequest, draft: Draft, visit_id: str) -> HttpRe
     draft.visit_id = visit_id
     draft.unconfirmed = False
     save_draft(request.session, draft)
+    if draft.option == "walkin" and not is_framed(request):
+        # One tap: straight into VSee's waiting room. The confirmation is one Back away
+        # (the review then shows it). Framed, video needs a tab of its own: the
+        # confirmation's button opens it.
+        return HttpResponseRedirect(reverse("join", args=[visit_id]))
     return HttpResponseRedirect(reverse("booked", args=[visit_id]))
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from portal.booking.flow import no_such_room, open_room
 from portal.booking.options import visit_options
+from portal.booking.picker import consultation_choices
 from portal.clinic.rooms import Room, room_code_validator
 from portal.http import PortalRequest
 
@@ -54,6 +55,8 @@ def room_page(request: PortalRequest, code: str) -> HttpResponse:
         "room": room,
         "vsee_room": vsee_room,
         "options": options,
+        # "Book a time" lists the types of visit, each straight to its free times.
+        "appointment_kinds": consultation_choices(room.consultations(vsee_room)),
         "offered": [o for o in options if o.available],
         "several_rooms": Room.objects.offered().count() > 1,
     }

@@ -34,7 +34,33 @@ def labelled_in_list(form_class: type[forms.ModelForm]) -> type[forms.ModelForm]
     return Labelled
 
 
+def labelled_in_rows(form_class: type[forms.ModelForm]) -> type[forms.ModelForm]:
+    """An inline row whose fields say what they are for screen readers ("Key, question
+    2"): in a table only the column header names them, and it labels nothing."""
+
+    class Labelled(form_class):  # type: ignore[misc,valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            row = (self.prefix or "").rpartition("-")[2]
+            number = int(row) + 1 if row.isdigit() else None
+            for field in self.fields.values():
+                label = capfirst(str(field.label or ""))
+                field.widget.attrs["aria-label"] = (
+                    f"{label}, question {number}"
+                    if number
+                    else f"{label}, new question"
+                )
+
+    return Labelled
+
+
 class QuestionFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:  # added here, after the row labelled its own fields
+            row = f"question {index + 1}" if index is not None else "new question"
+            form.fields["DELETE"].widget.attrs["aria-label"] = f"Delete {row}"
+
     def clean(self) -> None:
         # Two rows with one key would both be sent to VSee as custom_<key>. Marking the
         # later row invalid also keeps Django's generic duplicate message from appearing.
@@ -57,7 +83,9 @@ class QuestionFormSet(forms.BaseInlineFormSet):
 
 class IntakeQuestionInline(admin.TabularInline):
     model = IntakeQuestion
+    form = labelled_in_rows(forms.ModelForm)
     formset = QuestionFormSet
+    template = "admin/clinic/room/tabular_questions.html"
     fields = [
         "position",
         "key",

@@ -110,6 +110,18 @@ def _https_urls(field: Any, **kwargs: Any) -> Any:
     return field.formfield(**kwargs)
 
 
+class ColourWithPreview(forms.TextInput):
+    """The browser's colour picker, with a live preview of the header and a button and
+    the contrast of white text on it (static/admin_colour.js); a plain field without it."""
+
+    input_type = "color"
+    template_name = "clinic/widgets/colour_preview.html"  # in the app: the form renderer looks there
+
+    class Media:
+        js = ("admin_colour.js",)
+        css = {"all": ("admin_portal.css",)}
+
+
 class BrandingForm(forms.ModelForm):
     logo_upload = forms.FileField(
         label="Logo",
@@ -123,6 +135,7 @@ class BrandingForm(forms.ModelForm):
     class Meta:
         model = Branding
         formfield_callback = _https_urls
+        widgets = {"primary_colour": ColourWithPreview}
         fields = [
             "clinic_name",
             "primary_colour",

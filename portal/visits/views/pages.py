@@ -80,12 +80,14 @@ def history(request: PortalRequest) -> HttpResponse:
         visits += mine
         current = current or now_on
         unreadable += listed.skipped
-    zone = patient_time_zone(request, clinic_time_zone())
+    clinic_zone = clinic_time_zone()
+    zone = patient_time_zone(request, clinic_zone)
     limit = _past_limit(request.GET.get("past"))
     chosen = request.GET.get("person", "") if not unknown_person else ""
     ctx = {
         "history": build_history(visits, current, zone, int(time.time()), limit, names),
         "zone": zone,
+        "clinic_zone": clinic_zone,
         "next_past": limit + PAST_PAGE,
         "unreadable": unreadable,
         "people": people,
@@ -125,7 +127,8 @@ def _as_known(current: Visit | None, listed: list[Visit]) -> Visit | None:
 @require_GET
 def detail(request: PortalRequest, visit_id: str) -> HttpResponse:
     visit = own_merged_visit_or_404(request, visit_id)
-    zone = patient_time_zone(request, clinic_time_zone())
+    clinic_zone = clinic_time_zone()
+    zone = patient_time_zone(request, clinic_zone)
     now = int(time.time())
     owner = owner_of(request.session, visit.id) or ME
     for_person = person(request.session, owner) if owner != ME else None
@@ -136,6 +139,8 @@ def detail(request: PortalRequest, visit_id: str) -> HttpResponse:
             visit, zone, now, person=for_person.first_name if for_person else ""
         ),
         "visit": visit,
+        "zone": zone,
+        "clinic_zone": clinic_zone,
         "ends": format_when(visit.end, zone) if visit.end else "",
         "reason": intake.reason_for_visit if intake else "",
         "answers": _answers(intake.custom_answers if intake else {}),

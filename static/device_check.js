@@ -1,0 +1,126 @@
+// The device check: camera preview, microphone level, a test tone. All in this browser:
+// the stream goes to a <video> and an analyser on this page, never anywhere else.
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-device-check]");
+  if (!root) {
+    return;
+  }
+  root.hidden = false;
+  var problem = root.querySelector("[data-device-problem]");
+  var video = root.querySelector("[data-device-video]");
+  var meter = root.querySelector("[data-device-meter]");
+  var cameraStatus = root.querySelector("[data-device-camera-status]");
+  var micStatus = root.querySelector("[data-device-microphone-status]");
+  var soundStatus = root.querySelector("[data-device-sound-status]");
+  var start = root.querySelector("[data-device-start]");
+  var AudioContext = window.AudioContext || window.webkitAudioContext;
+  var audio = null;
+  var heard = false;
+
+  var ADVICE = {
+    NotAllowedError:
+      "Your browser was not allowed to use the camera and microphone. Allow them for this site " +
+      "(the camera icon in the address bar, or your phone's Settings for this browser), then press Try again.",
+    SecurityError:
+      "Your browser was not allowed to use the camera and microphone. Allow them for this site " +
+      "(the camera icon in the address bar, or your phone's Settings for this browser), then press Try again.",
+    NotFoundError:
+      "We couldn't find a camera or microphone. Plug one in, or use a phone or tablet, then press Try again.",
+    OverconstrainedError:
+      "We couldn't find a camera or microphone. Plug one in, or use a phone or tablet, then press Try again.",
+    NotReadableError:
+      "Another app may be using your camera or microphone. Close apps such as Zoom, Teams or FaceTime, then press Try again.",
+  };
+  var UNSUPPORTED =
+    "This browser can't use a camera here. Try a recent Chrome, Safari, Edge or Firefox.";
+
+  function say(message) {
+    problem.textContent = message;
+    problem.hidden = !message;
+  }
+
+  function audioContext() {
+    if (!audio && AudioContext) {
+      audio = new AudioContext();
+    }
+    return audio;
+  }
+
+  function listen(stream) {
+    var context = audioContext();
+    if (!context || !stream.getAudioTracks().length) {
+      micStatus.textContent = "No microphone found.";
+      return;
+    }
+    var analyser = context.createAnalyser();
+    analyser.fftSize = 512;
+    context.createMediaStreamSource(stream).connect(analyser);
+    var samples = new Uint8Array(analyser.fftSize);
+    micStatus.textContent = "Listening…";
+    (function measure() {
+      analyser.getByteTimeDomainData(samples);
+      var peak = 0;
+      for (var i = 0; i < samples.length; i++) {
+        peak = Math.max(peak, Math.abs(samples[i] - 128));
+      }
+      var level = Math.min(100, Math.round((peak / 128) * 200));
+      meter.value = level;
+      meter.textContent = String(level);
+      if (level > 5 && !heard) {
+        heard = true;
+        micStatus.textContent = "We can hear you.";
+      }
+      window.requestAnimationFrame(measure);
+    })();
+  }
+
+  function check() {
+    say("");
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      say(UNSUPPORTED);
+      return;
+    }
+    start.setAttribute("aria-disabled", "true");
+    cameraStatus.textContent = "Asking for your camera and microphone…";
+    navigator.mediaDevices
+      .getUserMedia({ video: true, audio: true })
+      .then(function (stream) {
+        video.srcObject = stream;
+        cameraStatus.textContent = stream.getVideoTracks().length
+          ? "You should see yourself above."
+          : "No camera found.";
+        listen(stream);
+        start.hidden = true;
+        root.setAttribute("data-device-state", "working");
+      })
+      .catch(function (error) {
+        var name = (error && error.name) || "";
+        say(ADVICE[name] || "We couldn't start your camera and microphone (" + name + "). Please try again.");
+        cameraStatus.textContent = "Not working yet.";
+        micStatus.textContent = "Not working yet.";
+        start.textContent = "Try again";
+        start.removeAttribute("aria-disabled");
+        root.setAttribute("data-device-state", "refused");
+      });
+  }
+
+  start.addEventListener("click", check);
+
+  root.querySelector("[data-device-sound]").addEventListener("click", function () {
+    var context = audioContext();
+    if (!context) {
+      soundStatus.textContent = UNSUPPORTED;
+      return;
+    }
+    context.resume();
+    var tone = context.createOscillator();
+    var volume = context.createGain();
+    tone.frequency.value = 660;
+    volume.gain.value = 0.2;
+    tone.connect(volume).connect(context.destination);
+    tone.start();
+    tone.stop(context.currentTime + 0.8);
+    soundStatus.textContent = "Playing a tone now. If you heard nothing, turn up the volume or check your headphones.";
+  });
+})();
