@@ -4,8 +4,22 @@ from __future__ import annotations
 
 import pytest
 
+from portal.vsee.client import VSeeClient
+from sandbox.models import SandboxConsultation
 from tests.booking.test_intake import ANSWERS
-from tests.conftest import ADA, sign_in_by_email
+from tests.conftest import ADA, sign_in_by_email, spy
+
+
+@pytest.fixture
+def quick(vsee_live) -> str:
+    """The demo's 15-minute consultation type."""
+    return str(SandboxConsultation.objects.get(description="Quick video visit").id)
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    """Every GET /availability the portal sends, as (start, end, provider_id)."""
+    return spy(monkeypatch, VSeeClient, "availability_get")
 
 
 @pytest.fixture

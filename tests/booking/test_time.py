@@ -16,7 +16,6 @@ from portal.clinic.rooms import Room
 from portal.vsee.client import VSeeClient
 from sandbox.models import SandboxAvailability, SandboxConsultation
 from tests.booking.test_intake import ANSWERS
-from tests.conftest import spy
 
 URL = "/rooms/demo-room/appointment/time/"
 REVIEW = "/rooms/demo-room/appointment/review/"
@@ -32,19 +31,8 @@ def booking(patient_client):
 
 
 @pytest.fixture
-def quick(vsee_live) -> str:
-    return str(SandboxConsultation.objects.get(description="Quick video visit").id)
-
-
-@pytest.fixture
 def standard(vsee_live) -> str:
     return str(SandboxConsultation.objects.get(description="Standard video visit").id)
-
-
-@pytest.fixture
-def calls(monkeypatch):
-    """Every GET /availability the portal sends, as (start, end, provider_id)."""
-    return spy(monkeypatch, VSeeClient, "availability_get")
 
 
 @pytest.fixture

@@ -91,25 +91,27 @@ class TestInThePicker:
         client.post("/rooms/demo-room/appointment/where/", {"location": "NY"})
         return client
 
-    def test_the_zone_is_said_in_words_with_the_clinic_s_beside_it(self, browsing):
+    def test_the_zone_is_said_in_words_with_the_clinic_s_beside_it(
+        self, browsing, quick
+    ):
         browsing.post("/time-zone/", {"tz": "America/Chicago"})
-        r = browsing.get(TIMES, {"consultation": quick_id()})
+        r = browsing.get(TIMES, {"consultation": quick})
         page = text(r)
         assert "Times in <strong>Central Time (Chicago)</strong>" in page
         assert "The clinic is on Eastern Time (New York)." in page
         assert 'value="America/Denver"' in page  # the short list
         assert page.count('name="tz"') == len(US_ZONES)
 
-    def test_a_city_typed_sets_the_zone(self, browsing):
-        r = browsing.get(TIMES, {"consultation": quick_id(), "tz_other": "berlin"})
+    def test_a_city_typed_sets_the_zone(self, browsing, quick):
+        r = browsing.get(TIMES, {"consultation": quick, "tz_other": "berlin"})
         assert r.context["picker"].zone == "Europe/Berlin"
-        r = browsing.get(TIMES, {"consultation": quick_id()})
+        r = browsing.get(TIMES, {"consultation": quick})
         assert r.context["picker"].zone == "Europe/Berlin"  # kept for the session
 
     def test_a_zone_that_matches_nothing_says_so_and_keeps_the_one_in_use(
-        self, browsing
+        self, browsing, quick
     ):
-        r = browsing.get(TIMES, {"consultation": quick_id(), "tz_other": "Atlantis"})
+        r = browsing.get(TIMES, {"consultation": quick, "tz_other": "Atlantis"})
         assert r.status_code == 200
         assert "couldn't find that time zone" in text(r)
         assert r.context["picker"].zone == "America/New_York"
@@ -119,9 +121,3 @@ class TestInThePicker:
         page = text(patient_client.get("/visits/"))
         assert "Times are shown in Central Time (Chicago)" in page
         assert "the clinic is on Eastern Time (New York)" in page
-
-
-def quick_id() -> str:
-    from sandbox.models import SandboxConsultation
-
-    return str(SandboxConsultation.objects.get(description="Quick video visit").id)

@@ -10,11 +10,10 @@ import pytest
 
 from portal.booking.draft import load_draft
 from portal.clinic.rooms import FieldMode, Room
-from portal.vsee.client import VSeeClient
 from sandbox.models import SandboxAvailability, SandboxConsultation, SandboxVisit
 from tests.booking.test_intake import ANSWERS
 from tests.booking.test_time import NEW_YORK, text, today_ny
-from tests.conftest import ADA, sign_in_by_email, spy
+from tests.conftest import ADA, sign_in_by_email
 
 ROOM = "/rooms/demo-room/"
 TIMES = "/rooms/demo-room/appointment/time/"
@@ -22,16 +21,6 @@ WHERE = "/rooms/demo-room/appointment/where/"
 INTAKE = "/rooms/demo-room/appointment/"
 FILES = "/rooms/demo-room/appointment/files/"
 REVIEW = "/rooms/demo-room/appointment/review/"
-
-
-@pytest.fixture
-def quick(vsee_live) -> str:
-    return str(SandboxConsultation.objects.get(description="Quick video visit").id)
-
-
-@pytest.fixture
-def calls(monkeypatch):
-    return spy(monkeypatch, VSeeClient, "availability_get")
 
 
 @pytest.fixture
@@ -47,7 +36,6 @@ def first_slot(response):
 
 def hold_a_time(client) -> None:
     """Choose the first free Quick visit the way a patient does, before the intake."""
-    from sandbox.models import SandboxConsultation
 
     quick = str(SandboxConsultation.objects.get(description="Quick video visit").id)
     client.post(WHERE, {"location": "NY"})
