@@ -11,6 +11,37 @@
     document.querySelectorAll("input[data-framed]").forEach(function (input) {
       input.value = "1";
     });
+    // Joining from a frame: a new tab has none of the frame's cookies (partitioned by the
+    // clinic's site), so ask here for VSee's page and open that in the new tab.
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a[data-join]");
+      if (!link || event.button !== 0 || !window.fetch) {
+        return;
+      }
+      event.preventDefault();
+      var tab = window.open("", "_blank"); // now, while the tap still counts
+      fetch(link.href, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) {
+          return response.json();
+        })
+        .then(function (answer) {
+          if (answer.url && tab) {
+            tab.opener = null;
+            tab.location.href = answer.url;
+            return;
+          }
+          if (tab) {
+            tab.close();
+          }
+          window.location.href = answer.go || link.href;
+        })
+        .catch(function () {
+          if (tab) {
+            tab.close();
+          }
+          window.location.href = link.href; // signed out meanwhile: the frame signs in
+        });
+    });
   }
   // A second click while the first submit is on its way: say it is on its way.
   document.querySelectorAll("form[data-submit-once]").forEach(function (form) {

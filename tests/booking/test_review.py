@@ -97,6 +97,21 @@ class TestWalkIn:
         assert "sso_token=" in location
         assert "no-store" in r["Cache-Control"]
 
+    def test_asked_from_a_frame_join_answers_with_vsee_s_page(
+        self, patient_client, new_visits, settings
+    ):
+        start(patient_client, "walkin")
+        patient_client.post("/rooms/demo-room/walkin/review/", {"framed": "1"})
+        [visit] = new_visits()
+        r = patient_client.get(
+            f"/visits/{visit.pk}/join/", HTTP_ACCEPT="application/json"
+        )
+        assert r.status_code == 200
+        assert r.json()["url"].startswith(
+            settings.VSEE_CLINIC_URL.rstrip("/") + "/auth?"
+        )
+        assert "no-store" in r["Cache-Control"]
+
     @pytest.mark.parametrize(
         "framed", [{"HTTP_SEC_FETCH_DEST": "iframe"}, {"data": {"framed": "1"}}]
     )

@@ -167,6 +167,12 @@ class TestInline:
         if option == "walkin":  # video needs a top-level page: a new tab
             join = frame.get_by_role("link", name="Go to the waiting room")
             assert join.get_attribute("target") == "_blank"
+            # The new tab has none of the frame's cookies: it opens VSee's page itself.
+            with page.context.expect_page() as opened:
+                join.click()
+            tab = opened.value
+            tab.get_by_role("heading", name="VSee waiting room (sandbox)").wait_for()
+            tab.close()
 
         events = seen(page)
         assert [e["type"] for e in events].count("ready") == 1

@@ -203,6 +203,12 @@ class TestJoin:
         page = ada_client.get(r["Location"]).content.decode()
         assert "You can join from 15 minutes before the start" in page
 
+    def test_asked_from_a_frame_too_early_it_says_where_to_go(self, ada_client, book):
+        visit = book(20)
+        r = ada_client.get(f"/visits/{visit.id}/join/", HTTP_ACCEPT="application/json")
+        assert r.status_code == 409
+        assert r.json() == {"go": f"/visits/{visit.id}/"}
+
 
 def test_a_visit_s_page_is_never_stored(ada_client, past_visit):
     r = ada_client.get(f"/visits/{past_visit.pk}/")

@@ -6,7 +6,7 @@ import logging
 import time
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -93,6 +93,10 @@ def join(request: PortalRequest, visit_id: str) -> HttpResponse:
 
     Only while joining makes sense: a walk-in still open, an appointment from shortly
     before its start, or whatever VSee says is under way now.
+
+    Asked for JSON (portal.js, in a frame), it answers with VSee's page instead of going
+    there: video needs a tab of its own, and a new tab has none of the frame's cookies
+    (they are partitioned by the clinic's site), so the frame opens VSee's page directly.
     """
     visit = own_visit_or_404(request, visit_id)
     vsee = vsee_for_visit(request.session, visit.id)
@@ -107,8 +111,18 @@ def join(request: PortalRequest, visit_id: str) -> HttpResponse:
                 request,
                 "You can join from 15 minutes before the start of your appointment.",
             )
-            return HttpResponseRedirect(reverse("visits:detail", args=[visit.id]))
-    response = HttpResponseRedirect(vsee.join_url(visit.id))
+            detail = reverse("visits:detail", args=[visit.id])
+            if _wants_json(request):
+                return JsonResponse({"go": detail}, status=409)
+            return HttpResponseRedirect(detail)
+    if _wants_json(request):
+        response: HttpResponse = JsonResponse({"url": vsee.join_url(visit.id)})
+    else:
+        response = HttpResponseRedirect(vsee.join_url(visit.id))
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def _wants_json(request: PortalRequest) -> bool:
+    return request.headers.get("Accept", "").startswith("application/json")
