@@ -8,6 +8,9 @@
 - Encrypted (Fernet, keyed from SECRET_KEY and SECRET_KEY_FALLBACKS): the draft holds the
   patient's answers and their VSee token, and nothing about a patient rests in plaintext.
   Rotating SECRET_KEY with the old key in SECRET_KEY_FALLBACKS keeps sessions readable.
+- A save that meets SQLite's writer lock (two requests of one patient finishing at
+  once, e.g. a double-clicked booking) is tried again briefly instead of failing the
+  request; PostgreSQL rarely needs it.
 - Idle expiry without a write per read: a request that changed nothing (or wrote values
   back as they were) writes nothing; it pushes the stored
   expiry forward (one UPDATE of that column, not the data) at most once a minute, so the
@@ -18,12 +21,14 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography.fernet import InvalidToken, MultiFernet
 from django.conf import settings
 from django.contrib.sessions.backends import db
+from django.contrib.sessions.backends.base import UpdateError
 from django.utils import timezone
 
 from portal.crypto import cipher_for
@@ -32,6 +37,9 @@ log = logging.getLogger("django.security.SuspiciousSession")
 
 # Push the idle expiry forward at most this often (seconds).
 REFRESH_SECONDS = 60
+# A save that fails on a lock is tried this many times in all, this far apart (seconds).
+SAVE_TRIES = 4
+SAVE_RETRY_SECONDS = 0.05
 
 
 def cipher() -> MultiFernet:
@@ -57,6 +65,21 @@ class SessionStore(db.SessionStore):
             return self.modified
         fingerprint = json.dumps(self._session, sort_keys=True)
         return self._loaded != (self.session_key, fingerprint)
+
+    def save(self, must_create: bool = False) -> None:
+        """Save, trying again briefly when the database was locked by another writer.
+
+        Django reports a locked table and a deleted session alike (UpdateError); a
+        deleted one fails every try, which costs a few tenths of a second once.
+        """
+        for attempt in range(1, SAVE_TRIES + 1):
+            try:
+                super().save(must_create=must_create)
+                return
+            except UpdateError:
+                if attempt == SAVE_TRIES:
+                    raise
+                time.sleep(SAVE_RETRY_SECONDS * attempt)
 
     def _get_session_from_db(self) -> Any:
         row = super()._get_session_from_db()

@@ -7,6 +7,7 @@ import threading
 import time
 from datetime import timedelta
 
+import pytest
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
@@ -114,3 +115,44 @@ class TestEncryptionAtRest:
 
         settings.SECRET_KEY_FALLBACKS = []
         assert SessionStore().decode(raw) == {}
+
+
+class TestALockedDatabase:
+    def test_a_save_that_meets_a_lock_is_tried_again(self, db, monkeypatch):
+        from django.contrib.sessions.backends import db as db_sessions
+        from django.contrib.sessions.backends.base import UpdateError
+
+        from portal import sessions
+
+        monkeypatch.setattr(sessions, "SAVE_RETRY_SECONDS", 0)
+        real = db_sessions.SessionStore.save
+        tries = []
+
+        def locked_once(self, must_create=False):
+            tries.append(must_create)
+            if len(tries) == 1:
+                raise UpdateError  # what Django makes of "database table is locked"
+            return real(self, must_create=must_create)
+
+        monkeypatch.setattr(db_sessions.SessionStore, "save", locked_once)
+        store = sessions.SessionStore()
+        store["answer"] = "kept"
+        store.create()
+        store["answer"] = "changed"
+        store.save()
+        assert len(tries) == 3  # created, then locked once, then saved
+        assert sessions.SessionStore(store.session_key)["answer"] == "changed"
+
+    def test_a_deleted_session_still_fails_after_its_tries(self, db, monkeypatch):
+        from django.contrib.sessions.backends.base import UpdateError
+
+        from portal import sessions
+
+        monkeypatch.setattr(sessions, "SAVE_RETRY_SECONDS", 0)
+        store = sessions.SessionStore()
+        store["answer"] = "kept"
+        store.create()
+        store.delete()
+        store["answer"] = "changed"
+        with pytest.raises(UpdateError):
+            store.save()

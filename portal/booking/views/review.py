@@ -177,8 +177,12 @@ def _wait_for_first_submit(draft: Draft) -> str:
     deadline = time.monotonic() + IN_FLIGHT_WAIT_SECONDS
     while time.monotonic() < deadline:
         made = made_for(draft.intake_id)
-        if made or not in_flight(draft.intake_id):
-            return made  # made, or the first submit failed and let go: try again
+        if made:
+            return made
+        if not in_flight(draft.intake_id):
+            # It finished between the two reads (made), or failed and let go ("": try
+            # again): ask once more which.
+            return made_for(draft.intake_id)
         time.sleep(0.2)
     return ""
 
