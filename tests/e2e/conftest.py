@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+NARROW = {"width": 320, "height": 568}
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -57,12 +58,20 @@ def watch_policy(page) -> list[str]:
 
 @pytest.fixture(params=[PHONE, DESKTOP], ids=["phone", "desktop"])
 def page(chromium, request):
-    """Return a fresh page at a phone or desktop width."""
+    yield from _page(chromium, request.param)
+
+
+@pytest.fixture(params=[NARROW, PHONE, DESKTOP], ids=["320", "phone", "desktop"])
+def every_width_page(chromium, request):
+    """The journeys walk at 320 px too: the narrowest phone the portal must fit."""
+    yield from _page(chromium, request.param)
+
+
+def _page(chromium, viewport):
+    """A fresh page at that width, failing the test if the page broke its CSP."""
     # The demo clinic's zone: the picker then has no zone of its own to switch to (its
     # one-time reload with the browser's zone is tested on its own in test_time.py).
-    context = chromium.new_context(
-        viewport=request.param, timezone_id="America/New_York"
-    )
+    context = chromium.new_context(viewport=viewport, timezone_id="America/New_York")
     page = context.new_page()
     # Every browser test also proves the Content-Security-Policy breaks nothing it drives.
     blocked = watch_policy(page)
@@ -72,12 +81,16 @@ def page(chromium, request):
 
 
 def assert_accessible(page) -> None:
-    """Fail with axe-core's own report if the page has any violation."""
+    """Fail with axe-core's own report if the page has any violation, or if it is wider
+    than the screen (nothing may scroll sideways, down to 320 px)."""
     from axe_playwright_python.sync_playwright import Axe
 
     page.wait_for_load_state()
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+    if page.viewport_size:
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"
 
 
 def sign_in_by_email(page, mailoutbox, person: dict | None = None) -> None:

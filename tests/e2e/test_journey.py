@@ -33,8 +33,9 @@ def skip_files(page) -> None:
 
 class TestWalkIn:
     def test_from_the_clinic_s_page_to_the_waiting_room(
-        self, page, live_server, mailoutbox, new_visits
+        self, every_width_page, live_server, mailoutbox, new_visits
     ):
+        page = every_width_page  # 320 px, a phone, a desktop
         choose(page, live_server, mailoutbox, "See a doctor now")
         fill_intake(page)
         skip_files(page)
@@ -70,8 +71,9 @@ class TestWalkIn:
 
 class TestEConsult:
     def test_a_vsee_outage_on_submit_keeps_everything_and_a_retry_sends_it(
-        self, page, live_server, mailoutbox, new_visits, settings
+        self, every_width_page, live_server, mailoutbox, new_visits, settings
     ):
+        page = every_width_page  # 320 px, a phone, a desktop
         choose(page, live_server, mailoutbox, "Send a question")
         fill_intake(page, reason="A rash on my arm")
         skip_files(page)
@@ -95,8 +97,9 @@ class TestEConsult:
 
 class TestAppointment:
     def test_a_slot_taken_meanwhile_then_a_double_clicked_booking_makes_one_visit(
-        self, page, live_server, mailoutbox, new_visits, vsee, ben
+        self, every_width_page, live_server, mailoutbox, new_visits, vsee, ben
     ):
+        page = every_width_page  # 320 px, a phone, a desktop
         # Times first: the type of visit on the clinic's page, the state, then the times,
         # all before signing in.
         page.goto(live_server.url + "/")

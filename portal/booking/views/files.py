@@ -52,6 +52,10 @@ log = logging.getLogger(__name__)
 FILES_KEY = "booking.files"
 # Set while the intake in VSee may not carry draft.file_ids yet (the update failed).
 UNSYNCED_KEY = "booking.files.unsynced"
+# Continue without a required file: said once by the GET it redirects to (Post/Redirect/
+# Get), so Back or a refresh later shows the page without the old problem.
+PROBLEM_KEY = "booking.files.problem"
+NEEDS_A_FILE = "Attach at least one file to continue."
 FIELD = "files"
 
 
@@ -107,6 +111,9 @@ def _files_step(request: PortalRequest, code: str, option: str) -> HttpResponse:
     if not step.room.attachments_offered:
         return _redirect(request, next_url(step.room, option, "intake"))
     if request.method == "GET":
+        problem = request.session.pop(PROBLEM_KEY, "")
+        if problem and step.room.attachments_required and not step.draft.file_ids:
+            return _render(request, step, errors=[problem], full_page=True)
         return _render(request, step)
     if "continue" in request.POST:
         if request.FILES.getlist(FIELD):
@@ -239,12 +246,8 @@ def _upload(
 def _continue(request: PortalRequest, step: Step) -> HttpResponse:
     room, option = step.room, step.option.key
     if room.attachments_required and not step.draft.file_ids:
-        return _render(
-            request,
-            step,
-            errors=["Attach at least one file to continue."],
-            full_page=True,
-        )
+        request.session[PROBLEM_KEY] = NEEDS_A_FILE
+        return _redirect(request, request.path)
     if request.session.get(UNSYNCED_KEY):
         try:
             _sync(request, step)

@@ -14,6 +14,7 @@ templates/booking/partials/picker.html) knows nothing of the draft.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from django.http import HttpResponse, HttpResponseRedirect
@@ -44,7 +45,7 @@ PICKER_PARAMS = ("consultation", "provider", "week", "day", "first")
 STATE_NAMES = dict(US_STATES)
 
 
-def picker_query(query) -> str:
+def picker_query(query: Mapping[str, str]) -> str:
     """The picker's own parameters from a query, as "?a=b" ("" when there are none)."""
     kept = {name: query[name][:40] for name in PICKER_PARAMS if query.get(name)}
     return f"?{urlencode(kept)}" if kept else ""
