@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from portal.booking.flow import Step
 from portal.booking.picker.page import provider_names
+from portal.booking.picker.slots import time_label
 from portal.booking.timezones import patient_time_zone
 from portal.http import PortalRequest
 from portal.patients.family import person
@@ -19,21 +20,24 @@ KIND_NAMES = {
 }
 
 
+def _local(timestamp: int, zone: str) -> datetime:
+    return datetime.fromtimestamp(timestamp, tz=UTC).astimezone(ZoneInfo(zone))
+
+
+def format_time(timestamp: int | None, zone: str) -> str:
+    """E.g. "10:45 AM EST" — the time of day alone, as the picker shows it, and its zone."""
+    if not timestamp:
+        return ""
+    local = _local(timestamp, zone)
+    return f"{time_label(local)} {local:%Z}"
+
+
 def format_when(timestamp: int | None, zone: str) -> str:
     """E.g. "Tuesday, December 1, 2026 at 9:30 AM EST"."""
     if not timestamp:
         return ""
-    local = datetime.fromtimestamp(timestamp, tz=UTC).astimezone(ZoneInfo(zone))
-    hour = local.strftime("%I").lstrip("0")
-    return f"{local:%A, %B} {local.day}, {local.year} at {hour}:{local:%M %p %Z}"
-
-
-def format_time(timestamp: int | None, zone: str) -> str:
-    """E.g. "10:45 AM EST" — the time of day alone."""
-    if not timestamp:
-        return ""
-    local = datetime.fromtimestamp(timestamp, tz=UTC).astimezone(ZoneInfo(zone))
-    return f"{local.strftime('%I').lstrip('0')}:{local:%M %p %Z}"
+    local = _local(timestamp, zone)
+    return f"{local:%A, %B} {local.day}, {local.year} at {format_time(timestamp, zone)}"
 
 
 @dataclass(frozen=True)

@@ -120,6 +120,15 @@ def sign_in_by_email(page, mailoutbox, person: dict | None = None) -> None:
         page.get_by_role("button", name="Sign in").click()
 
 
+def choose_a_time(page) -> None:
+    """From *Book a time*: the state, then the type of visit, then wait for the times
+    (works on a page or inside a frame)."""
+    page.get_by_label("Which state are you in right now?").select_option("NY")
+    page.get_by_role("button", name="Show free times").click()
+    page.get_by_role("link", name="Quick video visit").click()
+    page.locator("button[name=slot]:visible").first.wait_for()
+
+
 def fill_intake(page, reason: str = "Sore throat") -> None:
     """Answer the demo room's form (reason, state, and its two required questions)."""
     page.get_by_role("heading", name="About your visit").wait_for()

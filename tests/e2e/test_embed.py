@@ -12,6 +12,7 @@ import pytest
 from portal.clinic.embedding import EmbeddingSettings
 from tests.e2e.conftest import (
     assert_accessible,
+    choose_a_time,
     fill_intake,
     sign_in_by_email,
     watch_policy,
@@ -206,14 +207,6 @@ class TestInline:
         results = Axe().run(frame)
         assert results.violations_count == 0, results.generate_report()
         context.close()
-
-
-def choose_a_time(frame) -> None:
-    """Book a time starts with the state, then the type of visit, then the times."""
-    frame.get_by_label("Which state are you in right now?").select_option("NY")
-    frame.get_by_role("button", name="Show free times").click()
-    frame.get_by_role("link", name="Quick video visit").click()
-    frame.locator("button[name=slot]:visible").first.wait_for()
 
 
 class TestAlongTheWay:

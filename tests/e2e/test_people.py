@@ -8,7 +8,12 @@ import pytest
 from portal.patients.identity import patient_code
 from sandbox.models import SandboxUser, SandboxVisit
 from tests.conftest import ADA
-from tests.e2e.conftest import assert_accessible, fill_intake, sign_in_by_email
+from tests.e2e.conftest import (
+    assert_accessible,
+    choose_a_time,
+    fill_intake,
+    sign_in_by_email,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -31,9 +36,7 @@ def test_a_parent_books_for_their_child_who_gets_a_record_of_their_own(
     page.goto(live_server.url + "/")
     page.get_by_role("link", name=link).click()
     if option == "appointment":  # times first, then sign-in
-        page.get_by_label("Which state are you in right now?").select_option("NY")
-        page.get_by_role("button", name="Show free times").click()
-        page.get_by_role("link", name="Quick video visit").click()
+        choose_a_time(page)
         page.locator("button[name=slot]:visible").first.click()
     sign_in_by_email(page, mailoutbox)
     ada = SandboxUser.objects.get(code=patient_code(ADA["email"]))
