@@ -68,6 +68,11 @@ class TestDetectedOnce:
         assert r.status_code == 204
         assert b"data-tz-send=" not in client.get("/rooms/demo-room/").content
 
+    def test_the_hand_off_page_moves_on_without_sending_it(self, client, vsee_live):
+        # handoff.js posts the token at once; a second post would race it.
+        page = client.get("/sign-in/handoff/").content.decode()
+        assert "handoff" in page and "data-tz-send=" not in page
+
     def test_a_zone_already_known_is_not_replaced_by_detection(self, client, vsee_live):
         client.post("/time-zone/", {"tz": "America/Chicago"})
         client.post("/time-zone/", {"tz": "Asia/Tokyo"})
