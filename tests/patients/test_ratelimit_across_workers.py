@@ -20,9 +20,14 @@ def test_two_workers_share_one_count(tmp_path):
         assert visitor.get("/sign-in/").status_code == 200
         first = len(server.worker_pids())
         statuses = []
-        for n in range(8):
-            details = {k: ADA[k] for k in ("first_name", "last_name", "dob")}
+        details = {k: ADA[k] for k in ("first_name", "last_name", "dob")}
+        # Which worker accepts a connection is up to the kernel: go on (refused, as the
+        # count says) until both have served some of these requests.
+        while len(statuses) < 8 or (
+            len(set(server.worker_pids()[first:])) < 2 and len(statuses) < 80
+        ):
+            n = len(statuses)
             r = visitor.post("/sign-in/", {**details, "email": f"p{n}@example.com"})
             statuses.append(r.status_code)
-        assert statuses == [302] * 4 + [429] * 4
+        assert statuses == [302] * 4 + [429] * (len(statuses) - 4)
         assert len(set(server.worker_pids()[first:])) == 2, "one worker served all"
