@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import HttpRequest, HttpResponseRedirect
+from django.utils.datastructures import MultiValueDict
 
 
 class AccessibleForm(forms.Form):
@@ -19,15 +22,6 @@ class AccessibleForm(forms.Form):
             if field.required and not field.widget.use_fieldset:
                 field.widget.attrs["aria-required"] = "true"
 
-    def submitted_and_valid(self) -> bool:
-        """Whether the form was posted and passes; a posted one that fails is marked."""
-        if not self.is_bound:
-            return False
-        if self.is_valid():
-            return True
-        self.mark_invalid_fields()
-        return False
-
     def mark_invalid_fields(self) -> None:
         """Tie each error to its input for screen readers (aria-invalid, aria-describedby)."""
         for name in self.errors:
@@ -39,3 +33,50 @@ class AccessibleForm(forms.Form):
             if self.fields[name].help_text:
                 described.append(f"{self.auto_id % name}_helptext")
             attrs["aria-describedby"] = " ".join(described)
+
+
+# Post/Redirect/Get for a form the patient must fix: what they typed and what was wrong
+# wait here for the GET the POST redirects to, which shows them once. Back or a refresh
+# later shows the page afresh, never an old error summary above fixed fields.
+PROBLEMS_KEY = "forms.problems"
+F = TypeVar("F", bound=forms.Form)
+
+
+def redirect_with_problems(
+    request: HttpRequest, form: forms.Form, url: str = ""
+) -> HttpResponseRedirect:
+    """Keep the form's data and messages for one GET of this page, and redirect to it
+    (to `url`, a form of the same path, when the page's state is in its query)."""
+    request.session[PROBLEMS_KEY] = {
+        "path": request.path,
+        # By posted name, not field name: a field may span several inputs.
+        "data": {
+            name: request.POST.getlist(name)
+            for name in request.POST
+            if name != "csrfmiddlewaretoken"
+        },
+        "errors": {field: list(messages) for field, messages in form.errors.items()},
+    }
+    return HttpResponseRedirect(url or request.get_full_path())
+
+
+def form_with_problems(
+    request: HttpRequest, form_class: type[F], **kwargs: Any
+) -> F | None:
+    """The form as it was posted, with its messages, straight after redirect_with_problems
+    (once; None otherwise)."""
+    kept = request.session.get(PROBLEMS_KEY)
+    if not isinstance(kept, dict) or kept.get("path") != request.path:
+        return None
+    del request.session[PROBLEMS_KEY]
+    form = form_class(MultiValueDict(kept.get("data") or {}), **kwargs)
+    form.full_clean()
+    for field, messages in (kept.get("errors") or {}).items():
+        if field != NON_FIELD_ERRORS and field not in form.fields:
+            continue
+        for message in messages:
+            if message not in form.errors.get(field, []):
+                form.add_error(None if field == NON_FIELD_ERRORS else field, message)
+    if isinstance(form, AccessibleForm):
+        form.mark_invalid_fields()
+    return form

@@ -91,6 +91,48 @@ class TestEmailSignInThenTheIntake:
         assert_accessible(page)
 
 
+class TestBackAfterAnError:
+    def test_back_never_shows_a_problem_already_fixed(
+        self, page, live_server, vsee_live, mailoutbox
+    ):
+        """Each sign-in form with a problem is shown by the GET its POST redirects to, so
+        going back later shows the forms afresh (Post/Redirect/Get)."""
+        page.goto(live_server.url + "/sign-in/?next=/visits/")
+        page.get_by_label("Email address").fill("ada@")
+        page.get_by_role("button", name="Email me a code").click()
+        problem = page.get_by_role("heading", name="There is a problem")
+        problem.wait_for()
+        assert page.get_by_label("Email address").input_value() == "ada@"
+        page.get_by_label("Email address").fill("grace@example.com")
+        page.get_by_role("button", name="Email me a code").click()
+
+        page.get_by_role("heading", name="Check your email").wait_for()
+        code = emailed_code(mailoutbox)
+        page.get_by_label("6-digit code").fill("000000" if code != "000000" else "1")
+        page.get_by_role("button", name="Sign in").click()
+        problem.wait_for()
+        page.get_by_label("6-digit code").fill(code)
+        page.get_by_role("button", name="Sign in").click()
+
+        page.get_by_role("heading", name="About you", exact=True).wait_for()
+        page.get_by_label("First name").fill("Grace")
+        page.get_by_label("Last name").fill("R2D2")
+        page.get_by_label("Date of birth").fill("1906-12-09")
+        page.get_by_role("button", name="Continue").click()
+        problem.wait_for()
+        assert page.get_by_label("First name").input_value() == "Grace"
+        assert page.get_by_label("Last name").get_attribute("aria-invalid") == "true"
+        assert_accessible(page)
+        page.get_by_label("Last name").fill("Hopper")
+        page.get_by_role("button", name="Continue").click()
+        page.get_by_role("heading", name="Your visits").wait_for()
+
+        for _ in range(3):  # About you, the code, the email: none says an old problem
+            page.go_back()
+            page.get_by_role("heading").first.wait_for()
+            assert problem.count() == 0, page.url
+
+
 class TestGuestWalkIn:
     def test_a_guest_reaches_the_intake_with_a_name_and_birth_date(
         self, page, live_server, vsee_live

@@ -53,13 +53,20 @@ class TestAskingForACode:
     def test_a_bad_email_gets_a_message_on_the_field(
         self, client, vsee_live, mailoutbox, value, message
     ):
-        r = client.post("/sign-in/", {"email": value})
+        r = client.post("/sign-in/?next=/history/", {"email": value}, follow=True)
         page = r.content.decode()
-        assert r.status_code == 200
+        # Post/Redirect/Get: the page that says it is a GET, so Back never repeats it.
+        assert r.redirect_chain == [("/sign-in/?next=%2Fhistory%2F", 302)]
         assert message in page
         assert 'id="id_email_error"' in page
         assert 'aria-invalid="true"' in page
+        if value:
+            assert f'value="{value}"' in page  # what they typed stays
         assert mailoutbox == []
+        # Said once: a refresh or Back later shows the form without the old problem.
+        again = client.get("/sign-in/?next=/history/").content.decode()
+        assert 'id="id_email_error"' not in again
+        assert 'aria-invalid="true"' not in again
 
     def test_only_the_email_is_asked_for(self, client, vsee_live):
         page = client.get("/sign-in/").content.decode()
@@ -162,7 +169,8 @@ class TestEnteringTheCode:
     ):
         code = ask_for_code()
         wrong = "000000" if code != "000000" else "111111"
-        r = client.post("/sign-in/code/", {"code": wrong})
+        r = client.post("/sign-in/code/", {"code": wrong}, follow=True)
+        assert r.redirect_chain == [("/sign-in/code/", 302)]
         page = r.content.decode()
         assert "That code isn&#x27;t right. You can try 4 more times." in page
         assert 'aria-invalid="true"' in page
@@ -205,7 +213,7 @@ class TestEnteringTheCode:
         first = ask_for_code()
         second = ask_for_code()
         if first != second:
-            r = client.post("/sign-in/code/", {"code": first})
+            r = client.post("/sign-in/code/", {"code": first}, follow=True)
             assert "isn&#x27;t right" in r.content.decode()
         signed_in(client, second)
         assert current_patient(client.session) is not None
@@ -214,7 +222,7 @@ class TestEnteringTheCode:
         self, client, vsee_live, ask_for_code
     ):
         code = ask_for_code()
-        r = client.post("/sign-in/code/", {"code": "abc"})
+        r = client.post("/sign-in/code/", {"code": "abc"}, follow=True)
         assert "The code is 6 digits" in r.content.decode()
         signed_in(client, f"{code[:3]} {code[3:]}")
         assert current_patient(client.session) is not None

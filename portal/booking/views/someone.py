@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from portal.booking.flow import load_step
 from portal.booking.people import MOST_PEOPLE, choose_person, offers_people
+from portal.forms import form_with_problems, redirect_with_problems
 from portal.http import PortalRequest
 from portal.patients.decorators import patient_required
 from portal.patients.family import CODE_KEY, add_person, people_in_care
@@ -26,10 +27,13 @@ def someone(request: PortalRequest, code: str, option: str) -> HttpResponse:
     back = reverse("intake", args=[step.room.code, option])
     if not offers_people(request, step):
         return HttpResponseRedirect(back)
-    form = PersonInCareForm(request.POST if request.method == "POST" else None)
-    ctx = {"room": step.room, "option": step.option, "form": form, "back": back}
-    if not form.submitted_and_valid():
+    if request.method == "GET":
+        form = form_with_problems(request, PersonInCareForm) or PersonInCareForm()
+        ctx = {"room": step.room, "option": step.option, "form": form, "back": back}
         return render(request, "booking/someone.html", ctx)
+    form = PersonInCareForm(request.POST)
+    if not form.is_valid():
+        return redirect_with_problems(request, form)
 
     data = form.cleaned_data
     who = Identity(data["first_name"], data["last_name"], data["dob"].isoformat())
@@ -41,12 +45,12 @@ def someone(request: PortalRequest, code: str, option: str) -> HttpResponse:
         form.add_error(
             None, "Those are your own details: choose \u201cMe\u201d instead."
         )
-        return render(request, "booking/someone.html", ctx)
+        return redirect_with_problems(request, form)
     if len(people_in_care(request.session)) >= MOST_PEOPLE:
         form.add_error(
             None, "Your list is full. Please call the clinic to book for someone else."
         )
-        return render(request, "booking/someone.html", ctx)
+        return redirect_with_problems(request, form)
     person = add_person(request.session, who)
     choose_person(request, step, person.key)
     messages.success(

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from portal.clinic import audit
-from portal.forms import AccessibleForm
+from portal.forms import AccessibleForm, form_with_problems, redirect_with_problems
 from portal.http import PortalRequest
 from portal.patients import codes, ratelimit
 from portal.patients.decorators import mark_signed_in
@@ -62,10 +62,12 @@ def about_you(request: PortalRequest) -> HttpResponse:
 def _confirm_birth_date(
     request: PortalRequest, challenge: codes.Challenge, code: str, known: Identity
 ) -> HttpResponse:
-    form = BirthDateForm(request.POST if request.method == "POST" else None)
-    ctx = {"form": form, "challenge": challenge}
-    if not form.submitted_and_valid():
-        return render(request, CONFIRM, ctx)
+    if request.method == "GET":
+        form = form_with_problems(request, BirthDateForm) or BirthDateForm()
+        return render(request, CONFIRM, {"form": form, "challenge": challenge})
+    form = BirthDateForm(request.POST)
+    if not form.is_valid():
+        return redirect_with_problems(request, form)
 
     # Counted per email across codes, so asking for a new code gives no new tries.
     bucket = f"birth-date:{email_ref(challenge.email)}"
@@ -82,18 +84,19 @@ def _confirm_birth_date(
             "That date of birth doesn't match the one the clinic has for this email. "
             f"You can try {left} more time{'s' if left != 1 else ''}.",
         )
-        form.mark_invalid_fields()
-        return render(request, CONFIRM, ctx)
+        return redirect_with_problems(request, form)
     return _sign_in(request, challenge, code, known, form, CONFIRM)
 
 
 def _first_time(
     request: PortalRequest, challenge: codes.Challenge, code: str
 ) -> HttpResponse:
-    form = NameAndBirthForm(request.POST if request.method == "POST" else None)
-    ctx = {"form": form, "challenge": challenge}
-    if not form.submitted_and_valid():
-        return render(request, FIRST_TIME, ctx)
+    if request.method == "GET":
+        form = form_with_problems(request, NameAndBirthForm) or NameAndBirthForm()
+        return render(request, FIRST_TIME, {"form": form, "challenge": challenge})
+    form = NameAndBirthForm(request.POST)
+    if not form.is_valid():
+        return redirect_with_problems(request, form)
     data = form.cleaned_data
     typed = Identity(data["first_name"], data["last_name"], data["dob"].isoformat())
     recorded = remember_identity(code, typed)

@@ -12,9 +12,11 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from portal.clinic import audit
+from portal.forms import form_with_problems, redirect_with_problems
 from portal.http import PortalRequest, client_ip
 from portal.patients import codes, ratelimit
 from portal.patients.email import send_sign_in_code
@@ -43,18 +45,17 @@ def sign_in(request: PortalRequest) -> HttpResponse:
         "guest_room": guest_room_for(next_path),
     }
     if request.method == "GET":
-        pending = codes.pending_challenge(request.session)
-        initial = {"email": pending.email} if pending else {}
-        return render(
-            request,
-            "patients/sign_in.html",
-            {**ctx, "form": EmailSignInForm(initial=initial)},
-        )
+        form = form_with_problems(request, EmailSignInForm)
+        if form is None:
+            pending = codes.pending_challenge(request.session)
+            form = EmailSignInForm(initial={"email": pending.email} if pending else {})
+        return render(request, "patients/sign_in.html", {**ctx, "form": form})
 
     form = EmailSignInForm(request.POST)
     if not form.is_valid():
-        form.mark_invalid_fields()
-        return render(request, "patients/sign_in.html", {**ctx, "form": form})
+        # Where the patient was going travels in the form: the GET needs it in its query.
+        again = f"{request.path}?{urlencode({'next': next_path})}"
+        return redirect_with_problems(request, form, again)
 
     email = normalise_email(form.cleaned_data["email"])
     window = settings.SIGN_IN_CODE_WINDOW_MINUTES * 60
@@ -102,20 +103,16 @@ def verify(request: PortalRequest) -> HttpResponse:
     if request.method == "GET":
         if challenge is None:
             return code_problem(request, codes.CodeCheck.NONE_PENDING)
+        form = form_with_problems(request, CodeForm) or CodeForm()
         return render(
-            request,
-            "patients/verify.html",
-            {"form": CodeForm(), "challenge": challenge},
+            request, "patients/verify.html", {"form": form, "challenge": challenge}
         )
 
     form = CodeForm(request.POST)
     if not form.is_valid():
         if challenge is None:
             return code_problem(request, codes.CodeCheck.NONE_PENDING)
-        form.mark_invalid_fields()
-        return render(
-            request, "patients/verify.html", {"form": form, "challenge": challenge}
-        )
+        return redirect_with_problems(request, form)
 
     result, challenge = codes.check_code(request.session, form.cleaned_data["code"])
     if result is codes.CodeCheck.OK:
@@ -127,10 +124,7 @@ def verify(request: PortalRequest) -> HttpResponse:
             "code",
             f"That code isn't right. You can try {left} more time{'s' if left != 1 else ''}.",
         )
-        form.mark_invalid_fields()
-        return render(
-            request, "patients/verify.html", {"form": form, "challenge": challenge}
-        )
+        return redirect_with_problems(request, form)
     return code_problem(request, result, challenge)
 
 

@@ -7,9 +7,11 @@ import logging
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from portal.clinic import audit
+from portal.forms import form_with_problems, redirect_with_problems
 from portal.http import PortalRequest
 from portal.patients import ratelimit
 from portal.patients.decorators import mark_signed_in
@@ -31,12 +33,15 @@ def guest(request: PortalRequest) -> HttpResponse:
         return render(
             request, "patients/guest_not_here.html", {"next": next_path}, status=403
         )
-    form = NameAndBirthForm(request.POST or None)
-    ctx = {"form": form, "next": next_path, "room": room}
-    if request.method == "GET" or not form.is_valid():
-        if form.is_bound:
-            form.mark_invalid_fields()
+    if request.method == "GET":
+        form = form_with_problems(request, NameAndBirthForm) or NameAndBirthForm()
+        ctx = {"form": form, "next": next_path, "room": room}
         return render(request, "patients/guest.html", ctx)
+    form = NameAndBirthForm(request.POST)
+    ctx = {"form": form, "next": next_path, "room": room}
+    if not form.is_valid():
+        again = f"{request.path}?{urlencode({'next': next_path})}"
+        return redirect_with_problems(request, form, again)
 
     limited = ratelimit.over_limit(
         request,
