@@ -21,11 +21,13 @@ from a list counts two (open it, pick). Typing itself is not counted.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.e2e.conftest import CHROMIUM
 
@@ -65,7 +67,15 @@ class Walk:
             slug = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
             shot = Path(folder) / f"{self.name}-{self.screens:02d}-{slug}.png"
             shot.parent.mkdir(parents=True, exist_ok=True)
-            self.page.screenshot(path=str(shot), full_page=True)
+            # The walk may end, and its page close, while this one loads.
+            with contextlib.suppress(PlaywrightError):
+                self.page.screenshot(path=str(shot), full_page=True)
+
+    def settle(self) -> None:
+        """Let this page's load event reach the counter: a heading can show before it
+        fires, and a round trip to the page delivers the events received before it."""
+        self.page.wait_for_load_state()
+        self.page.evaluate("1")
 
     @property
     def screens(self) -> int:
@@ -136,6 +146,7 @@ def book(walk: Walk, live_server, mailoutbox, option: str, returning: bool) -> N
             walk.choose(page.get_by_label("Which state are you in right now?"), "NY")
             walk.tap(page.get_by_role("button", name="Show free times"))
         page.get_by_role("heading", name="Choose a time").wait_for()
+        walk.settle()
         walk.first_time_screen = walk.screens
         walk.tap(page.locator("button[name=slot]:visible").first)
     else:
@@ -151,6 +162,7 @@ def book(walk: Walk, live_server, mailoutbox, option: str, returning: bool) -> N
     }[option]
     walk.tap(page.get_by_role("button", name=submit))
     page.get_by_role("heading", name=done).wait_for()
+    walk.settle()
 
 
 def first_visit(page, live_server, mailoutbox) -> None:

@@ -1,5 +1,5 @@
-// Attachments: files upload as soon as they are chosen, with a progress bar. Without
-// JavaScript the form posts normally, and Continue sends any chosen file with it.
+// Attachments: files upload as soon as they are chosen, each with its own progress bar.
+// Without JavaScript the form posts normally, and Continue sends any chosen file with it.
 (function () {
   "use strict";
 
@@ -12,14 +12,161 @@
   oneAction();
   document.addEventListener("htmx:afterSettle", oneAction);
 
-  function upload(form) {
-    if (window.htmx) {
-      // A panel just swapped in may not be wired to htmx yet: wire it, then submit
-      // through htmx, never as a whole-page post.
-      window.htmx.process(form);
-      window.htmx.trigger(form, "submit");
-    } else {
-      form.requestSubmit();
+  // One request per file, one after another: each file has its own progress bar, and a
+  // file refused (too large, the wrong kind) does not hold back the others.
+  var waiting = [];
+  var busy = false;
+  var continueWhenDone = false;
+  var NOT_THROUGH = "The upload didn't go through. Please check your connection and try again.";
+
+  function upload(form, files) {
+    var list = document.getElementById("upload-queue");
+    if (!window.htmx || !window.FormData || !list) {
+      form.requestSubmit(); // the plain form, as without JavaScript
+      return;
+    }
+    list.querySelectorAll(".upload-queue__item--refused").forEach(function (row) {
+      row.remove(); // a new choice: the last one's refusals are old news
+    });
+    Array.prototype.forEach.call(files, function (file) {
+      waiting.push({ file: file, row: queuedRow(list, file) });
+    });
+    // Sent from the list now: Continue must not send them a second time.
+    form.querySelectorAll("input[type=file]").forEach(function (input) {
+      input.value = "";
+    });
+    list.hidden = false;
+    if (!busy) {
+      sendNext();
+    }
+  }
+
+  function queuedRow(list, file) {
+    var row = document.createElement("li");
+    row.className = "file-item upload-queue__item";
+    var text = document.createElement("span");
+    text.className = "file-item__text";
+    var name = document.createElement("span");
+    name.className = "file-item__name";
+    name.textContent = file.name;
+    var state = document.createElement("span");
+    state.className = "file-item__meta muted";
+    state.textContent = "Waiting to upload";
+    text.appendChild(name);
+    text.appendChild(state);
+    var bar = document.createElement("progress");
+    bar.className = "upload-progress";
+    bar.max = 100;
+    bar.value = 0;
+    bar.setAttribute("aria-label", "Uploading " + file.name);
+    row.appendChild(text);
+    row.appendChild(bar);
+    list.appendChild(row);
+    return row;
+  }
+
+  function sendNext() {
+    var item = waiting.shift();
+    if (!item) {
+      busy = false;
+      finished();
+      return;
+    }
+    busy = true;
+    var form = document.getElementById("upload-form");
+    var bar = item.row.querySelector("progress");
+    item.row.querySelector(".file-item__meta").textContent = "Uploading";
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
+    data.append("files", item.file, item.file.name);
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action);
+    // Asked as htmx would ask: the answer is the panel, and the news for the live region.
+    xhr.setRequestHeader("HX-Request", "true");
+    xhr.setRequestHeader("HX-Target", "files-panel");
+    xhr.setRequestHeader("HX-Current-URL", window.location.href);
+    xhr.upload.addEventListener("progress", function (event) {
+      if (event.lengthComputable && event.total) {
+        bar.value = Math.round((event.loaded / event.total) * 100);
+      }
+    });
+    xhr.addEventListener("load", function () {
+      var away = xhr.getResponseHeader("HX-Redirect");
+      if (away) {
+        window.location.href = away; // signed out meanwhile, or the step moved on
+        return;
+      }
+      if (xhr.status < 200 || xhr.status >= 300) {
+        refused(item, NOT_THROUGH, true);
+      } else {
+        // How many went to the clinic, said by the server; its words say why not.
+        var added = xhr.getResponseHeader("X-Files-Added");
+        var problem = refusal(xhr.responseText);
+        window.htmx.swap("#files-panel", xhr.responseText, { swapStyle: "outerHTML" });
+        if (added === "0" || (added === null && problem)) {
+          refused(item, problem || NOT_THROUGH, false);
+        } else {
+          item.row.remove(); // now in the list of files, with its Remove button
+        }
+      }
+      sendNext();
+    });
+    ["error", "timeout", "abort"].forEach(function (type) {
+      xhr.addEventListener(type, function () {
+        refused(item, NOT_THROUGH, true);
+        sendNext();
+      });
+    });
+    xhr.send(data);
+  }
+
+  // What the server said was wrong: the field's message, or the clinic being unreachable.
+  function refusal(html) {
+    var answer = new DOMParser().parseFromString(html, "text/html");
+    var error =
+      answer.getElementById("id_files_error") || answer.querySelector("#files-panel .notice--error");
+    if (!error) {
+      return "";
+    }
+    var hidden = error.querySelector(".visually-hidden");
+    if (hidden) {
+      hidden.remove(); // "Error: "
+    }
+    return error.textContent.trim();
+  }
+
+  function refused(item, problem, announce) {
+    item.row.classList.add("upload-queue__item--refused");
+    var bar = item.row.querySelector("progress");
+    if (bar) {
+      bar.remove();
+    }
+    var state = item.row.querySelector(".file-item__meta");
+    state.classList.remove("muted");
+    state.textContent = "Not added. " + problem;
+    if (announce) {
+      var status = document.getElementById("files-status");
+      if (status) {
+        status.textContent = problem;
+      }
+    }
+  }
+
+  function finished() {
+    var list = document.getElementById("upload-queue");
+    var refusedRows = list ? list.querySelectorAll(".upload-queue__item--refused") : [];
+    if (list && !refusedRows.length) {
+      list.hidden = true;
+    }
+    if (continueWhenDone) {
+      continueWhenDone = false;
+      if (refusedRows.length) {
+        // Something was not added: stay, and show it where the patient looks.
+        refusedRows[0].setAttribute("tabindex", "-1");
+        refusedRows[0].focus();
+      } else {
+        leave(document.getElementById("upload-form"));
+      }
     }
   }
 
@@ -28,7 +175,7 @@
     var input = event.target;
     var form = input.closest && input.closest("form[data-upload-form]");
     if (form && input.type === "file" && input.files.length) {
-      upload(form);
+      upload(form, input.files);
     }
   });
 
@@ -59,9 +206,7 @@
     }
     event.preventDefault();
     form.querySelector("[data-drop-zone]").classList.remove("file-pick--over");
-    var input = form.querySelector("#id_files");
-    input.files = event.dataTransfer.files;
-    upload(form);
+    upload(form, event.dataTransfer.files);
   });
 
   // Continue belongs to the upload form (so that without JavaScript chosen files go with
@@ -73,6 +218,19 @@
       return;
     }
     event.preventDefault();
+    if (busy) {
+      // Files still going up: leave once they are all in (or stay if one is refused).
+      continueWhenDone = true;
+      var status = document.getElementById("files-status");
+      if (status) {
+        status.textContent = "Continuing once your files are uploaded…";
+      }
+      return;
+    }
+    leave(form);
+  });
+
+  function leave(form) {
     var leave = document.createElement("form");
     leave.method = "post";
     leave.action = form.action;
@@ -91,56 +249,5 @@
     leave.appendChild(go);
     document.body.appendChild(leave);
     leave.submit();
-  });
-
-  function uploadForm(event) {
-    var elt = event.detail && event.detail.elt;
-    return elt && elt.matches && elt.matches("form[data-upload-form]") ? elt : null;
   }
-
-  document.addEventListener("htmx:beforeRequest", function (event) {
-    var form = uploadForm(event);
-    if (!form) {
-      return;
-    }
-    var bar = form.querySelector("progress");
-    if (bar) {
-      bar.value = 0;
-      bar.hidden = false;
-    }
-    form.setAttribute("aria-busy", "true");
-  });
-
-  // Fired for the upload and then for the download of the answer; the bar only goes up.
-  document.addEventListener("htmx:xhr:progress", function (event) {
-    var form = uploadForm(event);
-    var detail = event.detail;
-    if (!form || !detail.lengthComputable || !detail.total) {
-      return;
-    }
-    var bar = form.querySelector("progress");
-    if (bar) {
-      bar.value = Math.max(bar.value, Math.round((detail.loaded / detail.total) * 100));
-    }
-  });
-
-  document.addEventListener("htmx:afterRequest", function (event) {
-    var form = uploadForm(event);
-    if (!form) {
-      return;
-    }
-    // On success the panel is replaced; on failure keep the form and say so.
-    var bar = form.querySelector("progress");
-    if (bar) {
-      bar.hidden = true;
-    }
-    form.removeAttribute("aria-busy");
-    if (!event.detail.successful) {
-      var status = document.getElementById("files-status");
-      if (status) {
-        status.textContent =
-          "The upload didn't go through. Please check your connection and try again.";
-      }
-    }
-  });
 })();

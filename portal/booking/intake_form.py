@@ -90,10 +90,10 @@ def _question_field(question: IntakeQuestion) -> forms.Field:
     if kind == QuestionKind.DATE:
         return DateField(**common)
     if kind == QuestionKind.YES_NO:
-        return forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, **common)
+        return forms.ChoiceField(choices=YES_NO, widget=radios(YES_NO), **common)
     if kind == QuestionKind.SINGLE_CHOICE:
         choices = [(c, c) for c in question.choice_list]
-        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+        return forms.ChoiceField(choices=choices, widget=radios(choices), **common)
     if kind == QuestionKind.MULTIPLE_CHOICE:
         choices = [(c, c) for c in question.choice_list]
         return forms.MultipleChoiceField(
@@ -106,6 +106,19 @@ def _question_field(question: IntakeQuestion) -> forms.Field:
         field.widget.attrs.update(autocomplete="email")
         return field
     return forms.CharField(max_length=200, **common)
+
+
+# Up to this many short answers sit side by side: Yes/No takes one line on a phone, not
+# two, and a clinic's form of several such questions stays a screen shorter.
+SIDE_BY_SIDE = 3
+SHORT_ANSWER = 12  # characters: three of them fit across 320 px
+
+
+def radios(choices: list[tuple[str, str]]) -> forms.RadioSelect:
+    short = len(choices) <= SIDE_BY_SIDE and all(
+        len(str(label)) <= SHORT_ANSWER for _, label in choices
+    )
+    return forms.RadioSelect(attrs={"class": "choices--inline"} if short else None)
 
 
 WHO = "who"  # the "Who is this visit for?" field, first when the patient may choose

@@ -222,6 +222,24 @@ class TestDisarming:
         assert list(SandboxFile.objects.values_list("name", flat=True)) == ["rash.jpg"]
 
 
+class TestOneFilePerRequest:
+    """upload.js sends each file on its own and reads whether it went from a header."""
+
+    def test_the_answer_says_how_many_went(self, patient, settings):
+        good = send(patient, upload("card.png", png_bytes()), **HTMX)
+        assert good.status_code == 200 and good["X-Files-Added"] == "1"
+        refused = send(patient, upload("invoice.pdf", b"\x7fELF" + b"\0" * 64), **HTMX)
+        assert refused["X-Files-Added"] == "0"
+        assert 'id="id_files_error"' in refused.content.decode()
+        settings.SANDBOX_FAULTS = [
+            {"endpoint": "files.upload", "error_rate": 1.0, "error_status": 503}
+        ]
+        unreachable = send(patient, upload("back.png", png_bytes()), **HTMX)
+        assert unreachable["X-Files-Added"] == "0"
+        assert "reach the clinic just now" in unreachable.content.decode()
+        assert len(file_ids(patient)) == 1
+
+
 class TestTooLargeToRead:
     """A body larger than all the files the room takes is refused before it is read."""
 

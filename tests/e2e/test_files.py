@@ -21,6 +21,7 @@ def sign_in_and_fill_in_the_intake(page, base_url: str, mailoutbox) -> None:
     sign_in_by_email(page, mailoutbox)
     fill_intake(page)
     page.get_by_role("heading", name="Add files").wait_for()
+    page.wait_for_load_state()  # upload.js (deferred) is listening
 
 
 def attached_ids() -> list[str]:
@@ -61,7 +62,7 @@ class TestAttachmentsWithHtmx:
             .get_by_text("Added “insurance card.png”.")
             .is_visible()
         )
-        assert page.locator("#upload-progress").is_hidden()
+        assert page.locator("#upload-queue").is_hidden()  # nothing left on its way up
         [stored] = SandboxFile.objects.all()
         assert attached_ids() == [str(stored.id)]
         assert_accessible(page)
@@ -102,6 +103,72 @@ class TestAttachmentsWithHtmx:
         page.get_by_label("Add files").set_input_files(PNG)
         files.get_by_text("insurance card.png", exact=True).first.wait_for()
         page.get_by_role("button", name="Continue").click()
+        page.get_by_role("heading", name="Ready to see a doctor").wait_for()
+        assert len(attached_ids()) == 1
+
+    def test_each_file_has_its_own_progress_and_a_refused_one_says_why(
+        self, page, live_server, vsee_live, mailoutbox
+    ):
+        sign_in_and_fill_in_the_intake(page, live_server.url, mailoutbox)
+        # Note each progress bar as it appears: one per file, in the order chosen.
+        page.evaluate(
+            """() => {
+              window.bars = [];
+              new MutationObserver((changes) => changes.forEach((change) =>
+                change.addedNodes.forEach((node) => {
+                  const bar = node.querySelector && node.querySelector("progress");
+                  if (bar) window.bars.push(bar.getAttribute("aria-label"));
+                })
+              )).observe(document.getElementById("upload-queue"), {childList: true});
+            }"""
+        )
+        back = {**PNG, "name": "card back.png"}
+        page.get_by_label("Add files").set_input_files([PNG, FAKE_PDF, back])
+
+        files = page.get_by_role("list", name="Your files")
+        files.get_by_text("card back.png", exact=True).first.wait_for()
+        assert files.get_by_text("insurance card.png", exact=True).first.is_visible()
+        assert page.evaluate("window.bars") == [
+            "Uploading insurance card.png",
+            "Uploading invoice.pdf",
+            "Uploading card back.png",
+        ]
+        # The program was refused on its own, and its row says why; the others went.
+        refused = page.get_by_role("list", name="Files being added")
+        assert refused.get_by_role("listitem").count() == 1
+        assert "invoice.pdf" in refused.inner_text()
+        assert "Not added. “invoice.pdf” is a program" in refused.inner_text()
+        assert len(attached_ids()) == 2
+        assert_accessible(page)
+
+        # A new choice clears the old refusal.
+        page.get_by_label("Add files").set_input_files({**PNG, "name": "referral.png"})
+        files.get_by_text("referral.png", exact=True).first.wait_for()
+        page.locator("#upload-queue").wait_for(state="hidden")
+        assert len(attached_ids()) == 3
+
+    def test_continue_while_files_are_going_up_waits_for_them(
+        self, page, live_server, vsee_live, mailoutbox
+    ):
+        sign_in_and_fill_in_the_intake(page, live_server.url, mailoutbox)
+        held = []
+
+        def hold_the_upload(route):
+            if route.request.resource_type == "xhr" and not held:
+                held.append(route)  # answered below, once Continue has been pressed
+            else:
+                route.continue_()
+
+        page.route("**/files/", hold_the_upload)
+        page.get_by_label("Add files").set_input_files(PNG)
+        page.get_by_text("Uploading", exact=True).wait_for()
+        page.get_by_role("button", name="Continue").click()
+        page.get_by_role("status").get_by_text(
+            "Continuing once your files are uploaded…"
+        ).wait_for()
+        assert held and attached_ids() == []
+        held[0].continue_()
+
         page.get_by_role("heading", name="Ready to see a doctor").wait_for()
         assert len(attached_ids()) == 1
 

@@ -57,6 +57,7 @@ UNSYNCED_KEY = "booking.files.unsynced"
 PROBLEM_KEY = "booking.files.problem"
 NEEDS_A_FILE = "Attach at least one file to continue."
 FIELD = "files"
+ADDED_HEADER = "X-Files-Added"
 
 
 @csrf_exempt  # checked by _files_step, once the upload handler below is in place
@@ -238,7 +239,12 @@ def _upload(
     if then_continue and not (errors or vsee_down):
         return _continue(request, step)
     if request.htmx or errors or vsee_down:
-        return _render(request, step, errors=errors, status=status, vsee_down=vsee_down)
+        response = _render(
+            request, step, errors=errors, status=status, vsee_down=vsee_down
+        )
+        # upload.js sends one file per request and marks each as added or not by this.
+        response[ADDED_HEADER] = str(len(added))
+        return response
     messages.success(request, status)
     return HttpResponseRedirect(reverse("files", args=[room.code, step.option.key]))
 
