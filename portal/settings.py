@@ -322,6 +322,10 @@ if not PATIENT_DATA_KEYS:
         raise ImproperlyConfigured("PATIENT_DATA_KEYS must be set when DEBUG is False")
     PATIENT_DATA_KEYS = [f"patient-data:{SECRET_KEY}"]
 
+# The font of the signed consent record sent to VSee (a TrueType file with the letters of
+# any name); blank: DejaVu Sans or Noto Sans where installed, else the PDF's own fonts.
+CONSENT_PDF_FONT = env("CONSENT_PDF_FONT", "")
+
 # Email one-time codes: how long a code lives, how many tries it gets, and how many codes
 # one email address or one IP address may ask for in SIGN_IN_CODE_WINDOW_MINUTES.
 SIGN_IN_CODE_MINUTES = envint("SIGN_IN_CODE_MINUTES", "10")

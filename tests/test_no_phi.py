@@ -19,7 +19,9 @@ from django.test import Client
 from django.utils import timezone
 
 from portal.clinic.admin.audit import CSV_FIELDS
+from portal.clinic.consents import ConsentDocument
 from portal.clinic.models import AuditEvent
+from portal.clinic.rooms import Room
 from portal.patients.models import KnownPatient
 from portal.sessions import SessionStore
 from sandbox.models import SandboxVisit
@@ -55,6 +57,7 @@ NEEDLES = [
     "555 0199",
     "MARKER-FILENAME",
     "MARKER-BADFILE",
+    "Zyxsignedas",
 ]
 
 
@@ -77,8 +80,8 @@ def test_a_patient_s_details_reach_neither_the_audit_log_nor_the_logs(
         r = client.post("/sign-in/code/", {"code": code})
         locations.append(r["Location"])
         if "first_name" not in details:  # returning: a wrong birth date first
-            r = client.post("/sign-in/you/", {"dob": "1912-12-12"})
-            assert r.status_code == 200
+            r = client.post("/sign-in/you/", {"dob": "1912-12-12"}, follow=True)
+            assert "doesn't match" in r.content.decode().replace("&#x27;", "'")
         r = client.post("/sign-in/you/", details)
         locations.append(r["Location"])
 
@@ -103,7 +106,20 @@ def test_a_patient_s_details_reach_neither_the_audit_log_nor_the_logs(
     locations.append(r["Location"])
     refused = SimpleUploadedFile("MARKER-BADFILE-2210.pdf", b"MZ\x90\x00" * 64)
     client.post(files, {"files": [refused]})
-    r = client.post("/rooms/demo-room/walkin/review/")
+    # A consent signed with a typed name: first with the box left empty (the form, name
+    # and all, waits in the session for the page that says so), then accepted.
+    consent = ConsentDocument.objects.create(
+        room=Room.objects.get(code="demo-room"),
+        title="Telehealth",
+        text="…",
+        signature=True,
+    )
+    signed = {f"name_{consent.pk}": "Zyxsignedas Qwmarklast"}
+    r = client.post("/rooms/demo-room/walkin/review/", signed)
+    locations.append(r["Location"])
+    r = client.post(
+        "/rooms/demo-room/walkin/review/", {**signed, f"accept_{consent.pk}": "on"}
+    )
     locations.append(r["Location"])
     visit_id = made_visit_id(r["Location"])
     client.get(r["Location"])  # into the waiting room
@@ -121,6 +137,7 @@ def test_a_patient_s_details_reach_neither_the_audit_log_nor_the_logs(
         "file_uploaded",
         "visit_created",
         "access_denied",
+        "consent_given",
     } <= actions
 
     audit_rows = " ".join(

@@ -36,6 +36,14 @@ class Draft:
     # A visit-making call failed in a way VSee may still have acted on: before trying
     # again, ask VSee whether the visit exists (portal/booking/reconcile.py).
     unconfirmed: bool = False
+    # Signed consent records uploaded for this intake (consent.py): attached beside the
+    # patient's own files, never listed or counted with them.
+    consent_file_ids: list[str] = field(default_factory=list)
+
+    @property
+    def attachment_ids(self) -> list[str]:
+        """Everything the intake in VSee should carry: the patient's files and consent."""
+        return [*self.file_ids, *self.consent_file_ids]
 
 
 def load_draft(session: SessionBase) -> Draft | None:

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 # Branding's and embedding's models live beside their helpers; importing them here registers them.
 from portal.clinic.branding import Branding
+from portal.clinic.consents import ConsentDocument
 from portal.clinic.embedding import (
     EmbeddingSettings,
     HandoffSecret,
@@ -19,6 +20,7 @@ __all__ = [
     "Branding",
     "EmbeddingSettings",
     "HandoffSecret",
+    "ConsentDocument",
     "IntakeQuestion",
     "PolicyViolation",
     "Room",
@@ -42,6 +44,7 @@ class AuditEvent(models.Model):
         ACCESS_DENIED = "access_denied", "Access denied"
         VSEE_ERROR = "vsee_error", "VSee error"
         PATIENT_RECORD_RESET = "patient_record_reset", "Patient's sign-in record reset"
+        CONSENT_GIVEN = "consent_given", "Consent given"
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", "Success"

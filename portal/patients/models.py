@@ -97,3 +97,19 @@ class HandoffExchange(models.Model):
 
     def __str__(self) -> str:
         return f"Hand-off exchange {self.digest[:8]}"
+
+
+class ConsentGiven(models.Model):
+    """A consent document's version accepted for someone: only a keyed hash of who, which
+    document and which version, so that the same version is not asked again. The name
+    typed as a signature went to VSee in the signed record and is not kept here."""
+
+    ref = models.CharField(max_length=64, unique=True)  # see portal/booking/consent.py
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "consent given"
+        verbose_name_plural = "consents given"
+
+    def __str__(self) -> str:
+        return f"Consent given {self.ref[:8]}"

@@ -73,6 +73,10 @@ def _form(questions=(), initial_questions=0, **overrides) -> dict:
         "questions-INITIAL_FORMS": str(initial_questions),
         "questions-MIN_NUM_FORMS": "0",
         "questions-MAX_NUM_FORMS": "1000",
+        "consents-TOTAL_FORMS": "0",
+        "consents-INITIAL_FORMS": "0",
+        "consents-MIN_NUM_FORMS": "0",
+        "consents-MAX_NUM_FORMS": "1000",
     }
     for i, question in enumerate(questions):
         row = {
@@ -210,6 +214,42 @@ class TestAddRoom:
         assert r.status_code == 302
         room.refresh_from_db()
         assert room.consultation_ids == ["abc"]
+
+
+class TestConsentDocumentsInline:
+    ROW = {
+        "consents-TOTAL_FORMS": "1",
+        "consents-0-title": "Consent to telehealth",
+        "consents-0-text": "Video visits have limits.",
+        "consents-0-version": "2026-11",
+        "consents-0-position": "0",
+        "consents-0-required": "on",
+        "consents-0-signature": "on",
+        "consents-0-for_walkin": "on",
+        "consents-0-active": "on",
+    }
+
+    def test_it_saves_a_room_s_consent_document(self, admin_client, room):
+        r = admin_client.post(f"{ROOMS}{room.pk}/change/", _form(**self.ROW))
+        assert r.status_code == 302
+        doc = room.consents.get()
+        assert (doc.title, doc.version, doc.signature) == (
+            "Consent to telehealth",
+            "2026-11",
+            True,
+        )
+        assert (doc.for_walkin, doc.for_appointment, doc.for_econsult) == (
+            True,
+            False,
+            False,
+        )
+
+    def test_one_for_no_visit_option_is_refused(self, admin_client, room):
+        row = {**self.ROW, "consents-0-for_walkin": None}
+        r = admin_client.post(f"{ROOMS}{room.pk}/change/", _form(**row))
+        assert r.status_code == 200
+        assert "Ask for it for at least one visit option." in r.content.decode()
+        assert not room.consents.exists()
 
 
 class TestRoomQuestionsInline:

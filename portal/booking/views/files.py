@@ -139,7 +139,9 @@ def file_remove(
         remaining = [i for i in draft.file_ids if i != file_id]
         try:
             # VSee first: if it fails, the file stays attached both there and here.
-            step.vsee().intake_update(draft.intake_id, attachments=remaining)
+            step.vsee().intake_update(
+                draft.intake_id, attachments=[*remaining, *draft.consent_file_ids]
+            )
         except VSeeAuthExpired:
             raise
         except VSeeError as exc:
@@ -275,7 +277,9 @@ def _continue(request: PortalRequest, step: Step) -> HttpResponse:
 
 def _sync(request: PortalRequest, step: Step) -> None:
     """Make the intake in VSee carry exactly the draft's files."""
-    step.vsee().intake_update(step.draft.intake_id, attachments=step.draft.file_ids)
+    step.vsee().intake_update(
+        step.draft.intake_id, attachments=step.draft.attachment_ids
+    )
     request.session.pop(UNSYNCED_KEY, None)
 
 

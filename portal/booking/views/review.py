@@ -11,6 +11,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from portal.booking.consent import (
+    ConsentForm,
+    consent_form_class,
+    documents_to_ask,
+    give_consent,
+)
 from portal.booking.draft import Draft, last_booked, load_draft, save_draft
 from portal.booking.flow import Step, load_step, member_id, record_vsee_error
 from portal.booking.models import claim, in_flight, made_for
@@ -19,6 +25,7 @@ from portal.booking.steps import progress
 from portal.booking.summary import describe_draft
 from portal.clinic import audit
 from portal.clinic.framing import is_framed
+from portal.forms import form_with_problems, redirect_with_problems
 from portal.http import PortalRequest
 from portal.patients.decorators import patient_required
 from portal.patients.family import remember_owner
@@ -58,6 +65,9 @@ def review(request: PortalRequest, code: str, option: str) -> HttpResponse:
     made = draft.visit_id or made_for(draft.intake_id)
     if made:
         return _go_to_booked(request, draft, made)
+    consent = _consent_form(request, step)
+    if consent is not None and not consent.is_valid():
+        return redirect_with_problems(request, consent)
     if not guest_may_open_a_visit(request):
         _not_created(request, step, "rate_limited")
         return slow_down_page(request, "visit")
@@ -76,6 +86,9 @@ def review(request: PortalRequest, code: str, option: str) -> HttpResponse:
     try:
         # The last try's answer was lost: VSee may have made the visit then.
         visit_id = made_from_draft(vsee, draft) if draft.unconfirmed else ""
+        if not visit_id and consent is not None:
+            give_consent(request, step, consent.accepted())
+            save_draft(request.session, draft)  # the record's id, kept with the files
         visit_id = visit_id or _make_visit(request, step).id
     except BaseException as exc:
         visit_id = ""
@@ -200,10 +213,34 @@ def _go_to_booked(request: PortalRequest, draft: Draft, visit_id: str) -> HttpRe
     return HttpResponseRedirect(reverse("booked", args=[visit_id]))
 
 
+def _consent_form(request: PortalRequest, step: Step) -> ConsentForm | None:
+    """The room's consent documents still to accept, as posted; None when there are none."""
+    documents = documents_to_ask(request, step)
+    return consent_form_class(documents)(request.POST) if documents else None
+
+
+def _consents_shown(request: PortalRequest, step: Step) -> dict[str, object]:
+    documents = documents_to_ask(request, step)
+    if not documents:
+        return {}
+    form_class = consent_form_class(documents)
+    form = form_with_problems(request, form_class) or form_class()
+    consents = [
+        {
+            "document": doc,
+            "accept": form[f"accept_{doc.pk}"],
+            "name": form[f"name_{doc.pk}"] if doc.signature else None,
+        }
+        for doc in documents
+    ]
+    return {"form": form, "consents": consents}
+
+
 def _render(
     request: PortalRequest, step: Step, *, vsee_down: bool = False, status: int = 200
 ) -> HttpResponse:
     ctx = {
+        **_consents_shown(request, step),
         "room": step.room,
         "option": step.option,
         "progress": progress(step.room, step.option.key, "done"),

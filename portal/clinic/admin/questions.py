@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import capfirst
 
+from portal.clinic.consents import ConsentDocument
 from portal.clinic.questions import IntakeQuestion
 
 
@@ -197,3 +198,21 @@ class IntakeQuestionAdmin(admin.ModelAdmin):
     ) -> None:
         count = queryset.update(active=True)
         messages.success(request, f"{count} question(s) are asked again.")
+
+
+class ConsentDocumentInline(admin.StackedInline):
+    """Consent documents per room: read and accepted on the review page before booking."""
+
+    model = ConsentDocument
+    fields = [
+        ("title", "version", "position"),
+        "text",
+        ("required", "signature", "active"),
+        ("for_walkin", "for_appointment", "for_econsult"),
+    ]
+    extra = 0
+    verbose_name = "consent document"
+    verbose_name_plural = (
+        "Consent documents (patients accept them before booking; a new version is "
+        "asked again)"
+    )

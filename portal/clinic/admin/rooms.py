@@ -13,7 +13,11 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
-from portal.clinic.admin.questions import IntakeQuestionInline, labelled_in_list
+from portal.clinic.admin.questions import (
+    ConsentDocumentInline,
+    IntakeQuestionInline,
+    labelled_in_list,
+)
 from portal.clinic.room_check import check_room
 from portal.clinic.rooms import (
     DEFAULT_ATTACHMENT_KINDS,
@@ -184,7 +188,7 @@ class RoomAdmin(admin.ModelAdmin):
     def get_changelist_form(self, request: HttpRequest, **kwargs: Any) -> type:
         return labelled_in_list(super().get_changelist_form(request, **kwargs))
 
-    inlines = [IntakeQuestionInline]
+    inlines = [IntakeQuestionInline, ConsentDocumentInline]
     list_display = [
         "display_name",
         "code",

@@ -20,6 +20,7 @@ class IntakeFields(TypedDict, total=False):
     provider_id: str | None
     consultation: Mapping[str, Any] | None
     attachments: list[str] | None
+    consent: bool | None
     custom: Mapping[str, Any] | None
 
 
@@ -74,6 +75,8 @@ def _intake_body(
             "consultation": dict(consultation) if consultation else None,
             # The list-of-ids form (seed: POST /intakes `attachments`); [] clears them.
             "attachments": list(attachments) if attachments is not None else None,
+            # Seen as the string "true" on VSee's intakes (beyond-the-seed §9).
+            "consent": "true" if fields.get("consent") else None,
         }
     )
     for key, value in (fields.get("custom") or {}).items():
