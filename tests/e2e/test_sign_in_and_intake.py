@@ -127,9 +127,9 @@ class TestBackAfterAnError:
         page.get_by_role("button", name="Continue").click()
         page.get_by_role("heading", name="Your visits").wait_for()
 
-        for _ in range(3):  # About you, the code, the email: none says an old problem
+        for _ in range(3):  # About you twice, then the code: none says an old problem
             page.go_back()
-            page.get_by_role("heading").first.wait_for()
+            page.get_by_role("heading", name="You're signed in").wait_for()
             assert problem.count() == 0, page.url
 
 

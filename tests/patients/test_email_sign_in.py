@@ -209,6 +209,17 @@ class TestEnteringTheCode:
         assert "No code is waiting" in r.content.decode()
         assert current_patient(client.session) is None
 
+    def test_back_to_the_code_after_signing_in_says_so(
+        self, client, vsee_live, ask_for_code
+    ):
+        assert "No code is waiting" in client.get("/sign-in/code/").content.decode()
+        signed_in(client, ask_for_code())
+        for page in ("/sign-in/code/", "/sign-in/you/"):
+            r = client.get(page)
+            assert r.status_code == 200
+            assert "<h1>You're signed in</h1>" in r.content.decode()
+            assert "Get a new code" not in r.content.decode()
+
     def test_a_new_code_replaces_the_old_one(self, client, vsee_live, ask_for_code):
         first = ask_for_code()
         second = ask_for_code()

@@ -24,6 +24,7 @@ from portal.patients.forms import CodeForm, EmailSignInForm
 from portal.patients.guests import guest_room_for
 from portal.patients.identity import email_ref, normalise_email
 from portal.patients.signin import safe_next
+from portal.vsee.service import current_patient
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +134,10 @@ def code_problem(
     result: codes.CodeCheck,
     challenge: codes.Challenge | None = None,
 ) -> HttpResponse:
+    if result is codes.CodeCheck.NONE_PENDING and current_patient(request.session):
+        # Back from the page after signing in: not a problem, and no redirect either
+        # (one would catch Back in a loop).
+        return render(request, "patients/code_problem.html", {"problem": "signed_in"})
     return render(
         request,
         "patients/code_problem.html",
