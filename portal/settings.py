@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "portal.booking",
     "portal.patients",
     "portal.visits",
+    "portal.notices",
 ]
 
 # The sandbox (the top-level `sandbox` app, not part of the installed package) is a
@@ -358,6 +359,11 @@ EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "True")
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "10")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "portal@localhost")
+# The portal emails patients about their visits (confirmations, reminders, changes; each
+# kind switched in admin) and asks VSee to send them none (users/sso disable_emails=1),
+# so nobody gets two of everything. False: the portal sends only sign-in codes, and
+# VSee's own emails are left on.
+PORTAL_SENDS_EMAILS = envbool("PORTAL_SENDS_EMAILS", "True")
 
 # Messages can carry a freshly generated secret: keep them server-side, not in a cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

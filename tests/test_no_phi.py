@@ -22,6 +22,7 @@ from portal.clinic.admin.audit import CSV_FIELDS
 from portal.clinic.consents import ConsentDocument
 from portal.clinic.models import AuditEvent
 from portal.clinic.rooms import Room
+from portal.notices.sending import send_due
 from portal.patients.models import KnownPatient
 from portal.sessions import SessionStore
 from sandbox.models import SandboxVisit
@@ -127,6 +128,16 @@ def test_a_patient_s_details_reach_neither_the_audit_log_nor_the_logs(
     client.get("/visits/")
     client.get(f"/visits/{visit_id}/")
     client.get("/visits/999999/")  # not hers: a 404 and an audit row
+    # Every email the flow queued, sent: none carries a name, birth date or answer.
+    assert send_due() >= 1
+    for mail in mailoutbox:
+        content = " ".join(
+            [mail.subject, mail.body]
+            + [str(body) for body, _ in getattr(mail, "alternatives", [])]
+            + [str(attachment[1]) for attachment in mail.attachments]
+        )
+        for needle in NEEDLES:
+            assert needle not in content, (mail.subject, needle)
 
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.production import ROOT, free_port
+from tests.booking.test_intake import ANSWERS
+from tests.conftest import ADA
+from tests.production import ROOT, ProductionServer, Visitor, free_port
 
 pytestmark = pytest.mark.server
 
@@ -63,6 +65,21 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
 
 
+def send_a_question(url: str, log: Path) -> None:
+    visitor = Visitor(ProductionServer(url, log, {}))
+    intake = "/rooms/demo-room/econsult/"
+    assert visitor.get(f"/sign-in/?next={intake}").status_code == 200
+    r = visitor.post("/sign-in/", {"email": ADA["email"], "next": intake})
+    assert r.headers["Location"] == "/sign-in/code/"
+    code = re.findall(r"code to sign in to .* is (\d{6})", log.read_text())[-1]
+    assert visitor.post("/sign-in/code/", {"code": code}).status_code == 302
+    who = {k: ADA[k] for k in ("first_name", "last_name", "dob")}
+    assert visitor.post("/sign-in/you/", who).headers["Location"] == intake
+    assert visitor.post(intake, ANSWERS).status_code == 302
+    r = visitor.post(f"{intake}review/", {})
+    assert r.status_code == 302 and r.headers["Location"].startswith("/booked/")
+
+
 def test_the_demo_runs_under_gunicorn_with_debug_off(tmp_path):
     log = tmp_path / "run.log"
     process, url = start(tmp_path, log)
@@ -81,6 +98,13 @@ def test_the_demo_runs_under_gunicorn_with_debug_off(tmp_path):
             ).status_code
             != 404
         )
+        # A patient's question: its confirmation, sent by the worker the script starts,
+        # is printed in the terminal (the console email backend).
+        send_a_question(url, log)
+        deadline = time.monotonic() + 30
+        while "Your question to Demo Clinic is sent" not in log.read_text():
+            assert time.monotonic() < deadline, "no confirmation email printed"
+            time.sleep(0.5)
     finally:
         stop(process)
     output = log.read_text()

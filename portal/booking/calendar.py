@@ -22,7 +22,9 @@ def _text(value: str) -> str:
     )
 
 
-def ics_for_visit(visit: Visit, *, clinic_name: str, host: str, link: str) -> str:
+def ics_for_visit(
+    visit: Visit, *, clinic_name: str, host: str, link: str, cancelled: bool = False
+) -> str:
     """Times in UTC, a UID that stays the same for the same visit, and nothing about the
     patient or their health: the calendar may be shared or synced anywhere.
 
@@ -36,7 +38,8 @@ def ics_for_visit(visit: Visit, *, clinic_name: str, host: str, link: str) -> st
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         "PRODID:-//Patient portal//Visit//EN",
-        "METHOD:PUBLISH",
+        # A cancellation removes the event from calendars that have it (RFC 5546).
+        "METHOD:CANCEL" if cancelled else "METHOD:PUBLISH",
         "BEGIN:VEVENT",
         f"UID:visit-{visit.id}@{host.split(':')[0]}",
         f"DTSTAMP:{_utc(changed)}",
@@ -46,6 +49,7 @@ def ics_for_visit(visit: Visit, *, clinic_name: str, host: str, link: str) -> st
         f"SUMMARY:{_text(f'Video visit with {clinic_name}')}",
         f"DESCRIPTION:{_text(f'Join from {link}')}",
         f"URL:{link}",
+        *(["STATUS:CANCELLED"] if cancelled else []),
         "END:VEVENT",
         "END:VCALENDAR",
     ]

@@ -45,6 +45,7 @@ class AuditEvent(models.Model):
         VSEE_ERROR = "vsee_error", "VSee error"
         PATIENT_RECORD_RESET = "patient_record_reset", "Patient's sign-in record reset"
         CONSENT_GIVEN = "consent_given", "Consent given"
+        EMAIL_GIVEN_UP = "email_given_up", "Email given up"
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", "Success"

@@ -20,6 +20,8 @@ GUEST = UserType.GUEST
 OWNER_KEY = "patients.owner"
 MEMBER_KEY = "patients.member"
 FIRST_NAME_KEY = "patients.first_name"
+# The address a patient signed in with: where the portal's emails about visits go.
+CONTACT_KEY = "patients.email"
 
 
 def _previous_member(session: SessionBase) -> str:
@@ -50,6 +52,7 @@ def finish_sign_in(
     type: int,  # noqa: A002
     owner: str = "",
     code: str = "",
+    email: str = "",
 ) -> None:
     """Rotate the session key (no fixation), keep the token server-side, and audit it.
 
@@ -74,6 +77,10 @@ def finish_sign_in(
         session[CODE_KEY] = code
     else:
         session.pop(CODE_KEY, None)
+    if email:
+        session[CONTACT_KEY] = email
+    else:
+        session.pop(CONTACT_KEY, None)
     # Shown in the header ("Signed in as Ada"): a patient sent in by someone else's
     # hand-off link sees at once that it is not their account.
     session[FIRST_NAME_KEY] = (user.first_name or "")[:50]

@@ -68,6 +68,7 @@ def get_client() -> VSeeClient:
         deadline=settings.VSEE_DEADLINE,
         max_in_flight=settings.VSEE_MAX_CONCURRENT_CALLS,
         breaker=vsee_breaker(),
+        users_get_no_email=settings.PORTAL_SENDS_EMAILS,
     )
 
 

@@ -27,6 +27,7 @@ from portal.clinic import audit
 from portal.clinic.framing import is_framed
 from portal.forms import form_with_problems, redirect_with_problems
 from portal.http import PortalRequest
+from portal.notices import outbox
 from portal.patients.decorators import patient_required
 from portal.patients.family import remember_owner
 from portal.patients.guests import guest_may_open_a_visit
@@ -83,13 +84,16 @@ def review(request: PortalRequest, code: str, option: str) -> HttpResponse:
         )
         return _render(request, step, status=409)
     vsee = step.vsee()
+    made_now: Visit | None = None
     try:
         # The last try's answer was lost: VSee may have made the visit then.
         visit_id = made_from_draft(vsee, draft) if draft.unconfirmed else ""
         if not visit_id and consent is not None:
             give_consent(request, step, consent.accepted())
             save_draft(request.session, draft)  # the record's id, kept with the files
-        visit_id = visit_id or _make_visit(request, step).id
+        if not visit_id:
+            made_now = _make_visit(request, step)
+            visit_id = made_now.id
     except BaseException as exc:
         visit_id = ""
         if isinstance(exc, VSeeError) and answer_may_be_lost(exc):
@@ -111,7 +115,24 @@ def review(request: PortalRequest, code: str, option: str) -> HttpResponse:
         visit_id=visit_id,
         visit_kind=option,
     )
+    outbox.visit_made(request, _as_made(step, visit_id, made_now), option)
     return _go_to_booked(request, draft, visit_id)
+
+
+def _as_made(step: Step, visit_id: str, made_now: Visit | None) -> Visit:
+    """The visit as VSee answered its making; a visit found after a lost answer is
+    described from the draft (its time, its room)."""
+    if made_now is not None:
+        return made_now
+    draft = step.draft
+    return Visit.model_construct(
+        id=visit_id,
+        room_code=step.room.code,
+        start=draft.slot_start,
+        end=draft.slot_end,
+        created=None,
+        modified=None,
+    )
 
 
 def _ask_vsee_what_was_made(vsee: PatientVSee, draft: Draft) -> str | None:

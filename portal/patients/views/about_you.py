@@ -136,7 +136,7 @@ def _sign_in(
             request, template, {"form": form, "challenge": challenge}, status=503
         )
     codes.end_challenge(request.session)
-    finish_sign_in(request, user, type=PATIENT, code=code)
+    finish_sign_in(request, user, type=PATIENT, code=code, email=challenge.email)
     return mark_signed_in(HttpResponseRedirect(challenge.next))
 
 

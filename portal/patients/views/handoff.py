@@ -111,7 +111,9 @@ def handoff(request: PortalRequest) -> HttpResponse:
         user = user.model_copy(update={"code": handoff.pid})
         hold_handoff(request.session, user, next_path)
         return _confirm_page(request, next_path)
-    finish_sign_in(request, user, type=PATIENT, code=handoff.pid)
+    finish_sign_in(
+        request, user, type=PATIENT, code=handoff.pid, email=handoff.email or ""
+    )
     return mark_signed_in(HttpResponseRedirect(next_path))
 
 

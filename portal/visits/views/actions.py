@@ -16,6 +16,7 @@ from portal.booking.summary import format_when
 from portal.booking.timezones import clinic_time_zone, patient_time_zone
 from portal.clinic import audit
 from portal.http import PortalRequest
+from portal.notices import outbox
 from portal.patients.decorators import patient_required
 from portal.visits.access import own_merged_visit_or_404, own_visit_or_404, visit_vsee
 from portal.visits.history import row_for
@@ -54,6 +55,7 @@ def cancel(request: PortalRequest, visit_id: str) -> HttpResponse:
         visit_id=visit.id,
         visit_kind="appointment",
     )
+    outbox.visit_cancelled(request, visit)
     if request.htmx:
         cancelled = visit.model_copy(update={"status": VisitStatus.CANCELLED})
         return render(

@@ -20,6 +20,7 @@ from portal.booking.timezones import clinic_time_zone, patient_time_zone
 from portal.clinic import audit
 from portal.clinic.rooms import Room
 from portal.http import PortalRequest
+from portal.notices import outbox
 from portal.patients.decorators import patient_required
 from portal.visits.access import own_visit_or_404, visit_vsee
 from portal.visits.rows import can_change
@@ -109,6 +110,9 @@ def _move(request: PortalRequest, visit: Visit, picker: Picker) -> HttpResponse:
         return _render(request, visit, picker.page)
     request.session.pop(TAKEN_KEY, None)
     _audit(request, visit)
+    outbox.visit_moved(
+        request, visit.model_copy(update={"start": slot.start, "end": slot.end})
+    )
     return HttpResponseRedirect(reverse("visits:moved", args=[visit.id]))
 
 

@@ -157,8 +157,11 @@ class Transport:
         max_in_flight: int | None = None,
         breaker: Breaker | None = None,
         session: requests.Session | None = None,
+        users_get_no_email: bool = False,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        # The portal emails patients itself: users/sso asks VSee to send them none.
+        self.users_get_no_email = users_get_no_email
         self.account_code = account_code
         self._api_key = api_key
         self._api_secret = api_secret

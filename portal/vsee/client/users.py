@@ -32,6 +32,8 @@ class UsersAndRooms(Transport):
             "dob": dob,
             "email": email,
             "phone": phone,
+            # §2: 1 = VSee sends this user no e-mail notifications.
+            "disable_emails": 1 if self.users_get_no_email else None,
         }
         data = self._request(
             "POST",

@@ -1,0 +1,146 @@
+"""Queue the emails a patient's action calls for; the worker (sending.py) sends them.
+
+Each email is a row keyed by visit and kind, so a retried request or a double click
+queues nothing twice. Only patients who signed in with an email address get emails
+(guests and hand-offs without one do not), and only the kinds admin has switched on.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from portal.booking.timezones import chosen_time_zone
+from portal.http import PortalRequest
+from portal.notices.models import EmailSettings, Kind, Notice
+from portal.patients.identity import seal
+from portal.patients.signin import CONTACT_KEY
+from portal.vsee.schemas import Visit
+
+CONFIRMATION_KIND = {
+    "appointment": Kind.BOOKED,
+    "walkin": Kind.WALKIN,
+    "econsult": Kind.ECONSULT,
+}
+
+
+def _address(request: PortalRequest) -> str:
+    if not settings.PORTAL_SENDS_EMAILS:
+        return ""
+    return request.session.get(CONTACT_KEY) or ""
+
+
+def _queue(
+    request: PortalRequest,
+    key: str,
+    kind: str,
+    visit: Visit,
+    *,
+    to: str,
+    due_at: datetime | None = None,
+    changed_at: int | None = None,
+) -> None:
+    fields = {
+        "key": key,
+        "kind": kind,
+        "visit_id": str(visit.id),
+        "room_code": visit.room_code or "",
+        "starts_at": visit.start,
+        "ends_at": visit.end,
+        "made_at": visit.created,
+        "changed_at": changed_at or visit.modified,
+        # The zone the patient's browser gave, or none: the clinic's is used then.
+        "time_zone": chosen_time_zone(request.session) or "",
+        "portal_url": request.build_absolute_uri("/"),
+        "sealed_to": seal({"to": to}),
+        "due_at": due_at or timezone.now(),
+    }
+    try:
+        with transaction.atomic():
+            Notice.objects.create(**fields)
+    except IntegrityError:
+        pass  # queued already: by a retried request, or the other tab
+
+
+def _reminders(
+    request: PortalRequest, visit: Visit, to: str, chosen: EmailSettings
+) -> None:
+    if not (chosen.reminders and visit.start):
+        return
+    now = time.time()
+    for hours in chosen.hours_before:
+        due = visit.start - hours * 3600
+        if due > now:
+            _queue(
+                request,
+                f"{visit.id}:reminder:{hours}:{visit.start}",
+                Kind.REMINDER,
+                visit,
+                to=to,
+                due_at=datetime.fromtimestamp(due, tz=UTC),
+            )
+
+
+def _drop_reminders(visit_id: str) -> None:
+    Notice.objects.filter(visit_id=visit_id, kind=Kind.REMINDER, sent_at=None).delete()
+
+
+def visit_made(request: PortalRequest, visit: Visit, option: str) -> None:
+    """A visit was booked through the portal: its confirmation, and any reminders."""
+    to = _address(request)
+    if not to:
+        return
+    chosen = EmailSettings.load()
+    if chosen.confirmations:
+        kind = CONFIRMATION_KIND[option]
+        _queue(request, f"{visit.id}:{kind}", kind, visit, to=to)
+    if option == "appointment":
+        _reminders(request, visit, to, chosen)
+
+
+def visit_moved(request: PortalRequest, visit: Visit) -> None:
+    """An appointment moved: the reminders follow it, and the patient is told."""
+    _drop_reminders(str(visit.id))
+    to = _address(request)
+    if not to:
+        return
+    chosen = EmailSettings.load()
+    changed = _later_than(visit)
+    if chosen.changes:
+        key = f"{visit.id}:{Kind.RESCHEDULED}:{visit.start}"
+        _queue(request, key, Kind.RESCHEDULED, visit, to=to, changed_at=changed)
+    _reminders(request, visit, to, chosen)
+
+
+def visit_cancelled(request: PortalRequest, visit: Visit) -> None:
+    """An appointment was cancelled: no more reminders, and the calendar event goes."""
+    _drop_reminders(str(visit.id))
+    to = _address(request)
+    if not to or not EmailSettings.load().changes:
+        return
+    key = f"{visit.id}:{Kind.CANCELLED}"
+    _queue(request, key, Kind.CANCELLED, visit, to=to, changed_at=_later_than(visit))
+
+
+def _later_than(visit: Visit) -> int:
+    """Now, as a revision time later than any the patient's calendar has for the visit
+    (its .ics SEQUENCE must grow, even within VSee's second)."""
+    return max(int(time.time()), (visit.modified or visit.created or 0) + 1)
+
+
+# Sent or given up, and the visit over (or never timed): the row and its address go.
+DONE_KEPT = timedelta(hours=1)
+
+
+def sweep_done() -> int:
+    """Delete what was sent (or given up) once its visit is over; return how many."""
+    over = int(time.time() - DONE_KEPT.total_seconds())
+    finished = Notice.objects.exclude(sent_at=None, gave_up_at=None)
+    untimed = Q(kind__in=[Kind.WALKIN, Kind.ECONSULT]) | Q(starts_at=None)
+    gone, _ = finished.filter(untimed | Q(starts_at__lt=over)).delete()
+    return gone
