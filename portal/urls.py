@@ -4,12 +4,16 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from portal.notices.webhooks import vsee_webhook
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("portal.clinic.urls")),
     path("", include("portal.patients.urls")),
     path("", include("portal.booking.urls")),
     path("", include("portal.visits.urls")),
+    # VSee's webhooks: the secret in the address is the credential (notices/webhooks.py).
+    path("webhooks/vsee/<str:secret>/", vsee_webhook, name="vsee_webhook"),
 ]
 
 if settings.VSEE_SANDBOX_ENABLED:  # the stand-in VSee, for the local run and the tests

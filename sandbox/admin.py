@@ -17,6 +17,7 @@ from sandbox.models import (
     SandboxToken,
     SandboxUser,
     SandboxVisit,
+    SandboxWebhook,
 )
 
 
@@ -144,3 +145,11 @@ class SandboxVisitAdmin(ReadOnlyAdmin):
     list_select_related = ("member", "provider", "room")
     search_fields = ("id", "code", "member__code", "member__last_name")
     date_hierarchy = "start"
+
+
+@admin.register(SandboxWebhook)
+class SandboxWebhookAdmin(admin.ModelAdmin):
+    """Where the sandbox posts its webhooks: the address made in the portal's admin
+    (`manage.py demo` sets it for the local run)."""
+
+    list_display = ("url",)

@@ -165,3 +165,16 @@ def allow_demo_site() -> None:
     if DEMO_SITE_ORIGIN not in row.origins:
         row.allowed_origins = "\n".join([*row.origins, DEMO_SITE_ORIGIN])
         row.save()
+
+
+def connect_webhooks(portal_url: str) -> None:
+    """Make the portal a webhook address and set it in the sandbox, as a clinic pastes
+    the address from the portal's admin into VSee's."""
+    from portal.notices.models import WebhookSecret
+    from sandbox.models import SandboxWebhook
+
+    secret = WebhookSecret.rotate()
+    SandboxWebhook.objects.all().delete()
+    SandboxWebhook.objects.create(
+        url=f"{portal_url.rstrip('/')}/webhooks/vsee/{secret}/"
+    )

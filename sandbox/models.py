@@ -309,3 +309,15 @@ class SandboxFault(models.Model):
 
     def __str__(self) -> str:
         return f"Fault on {self.endpoint}"
+
+
+class SandboxWebhook(models.Model):
+    """Where the sandbox posts its webhooks, as a clinic sets the URL in VSee's admin."""
+
+    url = models.URLField(max_length=400)
+
+    class Meta:
+        verbose_name = "sandbox webhook"
+
+    def __str__(self) -> str:
+        return "Webhook to the portal"

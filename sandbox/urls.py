@@ -11,6 +11,7 @@ from sandbox.views import (
     exports,
     files,
     intakes,
+    provider,
     rooms,
     users,
     visits,
@@ -70,4 +71,10 @@ urlpatterns = [
         name="visit_summary_pdf",
     ),
     path("clinic/auth", clinic.auth, name="clinic_auth"),
+    path("clinic/provider/", provider.console, name="provider"),
+    path(
+        "clinic/provider/<int:visit_id>/<str:action>/",
+        provider.act,
+        name="provider_act",
+    ),
 ]

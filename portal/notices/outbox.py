@@ -70,7 +70,7 @@ def _queue(
 def _reminders(
     request: PortalRequest, visit: Visit, to: str, chosen: EmailSettings
 ) -> None:
-    if not (chosen.reminders and visit.start):
+    if not (chosen.sends(Kind.REMINDER) and visit.start):
         return
     now = time.time()
     for hours in chosen.hours_before:
@@ -96,8 +96,8 @@ def visit_made(request: PortalRequest, visit: Visit, option: str) -> None:
     if not to:
         return
     chosen = EmailSettings.load()
-    if chosen.confirmations:
-        kind = CONFIRMATION_KIND[option]
+    kind = CONFIRMATION_KIND[option]
+    if chosen.sends(kind):
         _queue(request, f"{visit.id}:{kind}", kind, visit, to=to)
     if option == "appointment":
         _reminders(request, visit, to, chosen)
@@ -111,7 +111,7 @@ def visit_moved(request: PortalRequest, visit: Visit) -> None:
         return
     chosen = EmailSettings.load()
     changed = _later_than(visit)
-    if chosen.changes:
+    if chosen.sends(Kind.RESCHEDULED):
         key = f"{visit.id}:{Kind.RESCHEDULED}:{visit.start}"
         _queue(request, key, Kind.RESCHEDULED, visit, to=to, changed_at=changed)
     _reminders(request, visit, to, chosen)
@@ -121,7 +121,7 @@ def visit_cancelled(request: PortalRequest, visit: Visit) -> None:
     """An appointment was cancelled: no more reminders, and the calendar event goes."""
     _drop_reminders(str(visit.id))
     to = _address(request)
-    if not to or not EmailSettings.load().changes:
+    if not to or not EmailSettings.load().sends(Kind.CANCELLED):
         return
     key = f"{visit.id}:{Kind.CANCELLED}"
     _queue(request, key, Kind.CANCELLED, visit, to=to, changed_at=_later_than(visit))
@@ -133,14 +133,25 @@ def _later_than(visit: Visit) -> int:
     return max(int(time.time()), (visit.modified or visit.created or 0) + 1)
 
 
-# Sent or given up, and the visit over (or never timed): the row and its address go.
+# Sent or given up, and the visit over: the row and its address go. An appointment is
+# over an hour after its start; a walk-in at once; a question when its reply is told,
+# or after QUESTION_KEPT without one.
 DONE_KEPT = timedelta(hours=1)
+QUESTION_KEPT = timedelta(days=30)
+QUESTIONS = [Kind.ECONSULT, Kind.REPLY]
 
 
 def sweep_done() -> int:
     """Delete what was sent (or given up) once its visit is over; return how many."""
-    over = int(time.time() - DONE_KEPT.total_seconds())
+    now = timezone.now()
+    over = int(now.timestamp() - DONE_KEPT.total_seconds())
     finished = Notice.objects.exclude(sent_at=None, gave_up_at=None)
-    untimed = Q(kind__in=[Kind.WALKIN, Kind.ECONSULT]) | Q(starts_at=None)
-    gone, _ = finished.filter(untimed | Q(starts_at__lt=over)).delete()
+    replied = finished.filter(kind=Kind.REPLY).values_list("visit_id", flat=True)
+    over_now = (
+        Q(kind=Kind.WALKIN)
+        | (~Q(kind__in=QUESTIONS) & (Q(starts_at=None) | Q(starts_at__lt=over)))
+        | (Q(kind__in=QUESTIONS) & Q(created__lt=now - QUESTION_KEPT))
+        | Q(visit_id__in=list(replied))
+    )
+    gone, _ = finished.filter(over_now).delete()
     return gone

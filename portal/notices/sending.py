@@ -26,6 +26,7 @@ from portal.booking.timezones import clinic_time_zone
 from portal.clinic import audit
 from portal.clinic.branding import current_branding
 from portal.clinic.rooms import Room
+from portal.notices.events import process_events
 from portal.notices.models import Kind, Notice
 from portal.notices.outbox import sweep_done
 from portal.patients.identity import IdentityUnreadable, unseal_data
@@ -46,8 +47,11 @@ SUBJECTS = {
     Kind.RESCHEDULED: "Your appointment with {clinic} has moved",
     Kind.CANCELLED: "Your appointment with {clinic} is cancelled",
     Kind.REMINDER: "Reminder: your appointment with {clinic}",
+    Kind.CLINIC_CANCELLED: "{clinic} has cancelled your appointment",
+    Kind.REPLY: "{clinic} has replied to your question",
 }
-WITH_CALENDAR = {Kind.BOOKED, Kind.RESCHEDULED, Kind.CANCELLED}
+CANCELLING = {Kind.CANCELLED, Kind.CLINIC_CANCELLED}
+WITH_CALENDAR = {Kind.BOOKED, Kind.RESCHEDULED, *CANCELLING}
 
 
 def _free(now) -> Q:
@@ -75,7 +79,9 @@ def claim(batch: int = BATCH) -> list[Notice]:
 
 
 def send_due(batch: int = BATCH) -> int:
-    """Send what is due now (one batch); return how many went."""
+    """Act on VSee's events, then send what is due now (one batch); return how many
+    emails went."""
+    process_events()
     sent = 0
     for notice in claim(batch):
         sent += deliver(notice)
@@ -166,7 +172,7 @@ def message(notice: Notice, to: str) -> EmailMultiAlternatives:
         render_to_string("emails/notice.html", context), "text/html"
     )
     if notice.kind in WITH_CALENDAR and notice.starts_at and notice.ends_at:
-        cancelled = notice.kind == Kind.CANCELLED
+        cancelled = notice.kind in CANCELLING
         email.attach(
             "cancelled.ics" if cancelled else "visit.ics",
             _calendar(notice, clinic, link, cancelled),

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 
-from sandbox import slots
+from sandbox import slots, webhooks
 from sandbox.clock import from_unix, to_unix
 from sandbox.models import SandboxIntake, SandboxRoom, SandboxUser, SandboxVisit
 from sandbox.serializers import visit_detail, visit_list_item
@@ -37,7 +37,7 @@ SLOT_TAKEN = "The selected slot is no longer available"
 def _new_visit(
     call: ApiCall, intake: SandboxIntake, room: SandboxRoom, **fields: Any
 ) -> SandboxVisit:
-    return SandboxVisit.objects.create(
+    visit = SandboxVisit.objects.create(
         member=call.patient,
         intake=intake,
         room=room,
@@ -45,6 +45,8 @@ def _new_visit(
         modified=call.now,
         **fields,
     )
+    webhooks.emit("visit.created", visit)
+    return visit
 
 
 def _intake_and_room(call: ApiCall) -> tuple[SandboxIntake, SandboxRoom]:
@@ -213,6 +215,7 @@ def update(call: ApiCall, visit_id: str) -> dict[str, Any]:
         visit.provider, visit.start, visit.end = provider, start, end
         visit.modified = call.now
         visit.save()
+    webhooks.emit("visit.updated", visit)
     return visit_detail(visit)
 
 
@@ -228,6 +231,7 @@ def close(call: ApiCall) -> dict[str, Any]:
     visit.status, visit.close_reason = SandboxVisit.CANCELLED, reason
     visit.modified = call.now
     visit.save(update_fields=["status", "close_reason", "modified"])
+    webhooks.emit("visit.updated", visit)
     return {"id": str(visit.pk)}
 
 
@@ -240,6 +244,7 @@ def delete(call: ApiCall) -> bool:
     visit.status, visit.modified = SandboxVisit.CANCELLED, call.now
     visit.close_reason = visit.close_reason or "deleted"
     visit.save(update_fields=["status", "close_reason", "modified"])
+    webhooks.emit("visit.updated", visit)
     return True
 
 

@@ -58,6 +58,10 @@ ADMIN_PAGES = [
     ),
     ("/admin/clinic/branding/", "Change branding"),
     ("/admin/clinic/room/{demo_room}/change/", "Change room"),
+    ("/admin/notices/emailsettings/", "Change email settings"),
+    ("/admin/notices/webhooksettings/", "Change VSee webhooks"),
+    ("/admin/notices/webhooksettings/new-address/", "Make a new webhook address?"),
+    ("/admin/notices/notice/", "Select email to a patient to view"),
 ]
 
 

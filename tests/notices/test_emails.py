@@ -157,9 +157,18 @@ class TestReminders:
         assert "Open your visit to join" in html_of(mailoutbox[0])
 
     def test_admin_chooses_the_hours_and_the_kinds(self, ada, mailoutbox):
-        EmailSettings.objects.create(pk=1, confirmations=False, reminder_hours="2")
-        book_appointment(ada)
+        EmailSettings.objects.create(
+            pk=1, booked=False, walkin=False, cancelled=False, reminder_hours="2"
+        )
+        visit_id = book_appointment(ada)
         assert list(Notice.objects.values_list("kind", flat=True)) == [Kind.REMINDER]
+        ada.post(f"/visits/{visit_id}/cancel/")
+        start(ada, "walkin")
+        ada.post(REVIEW.format("walkin"))
+        start(ada, "econsult")
+        ada.post(REVIEW.format("econsult"))
+        # No cancel email and no walk-in email; the reminder went with the visit.
+        assert list(Notice.objects.values_list("kind", flat=True)) == [Kind.ECONSULT]
 
     def test_a_reminder_already_past_is_not_queued(self, ada):
         book_appointment(ada, hours_ahead=3)
@@ -251,20 +260,23 @@ class TestFailures:
         for _ in range(7):
             before = timezone.now()
             assert send_due() == 0  # no exception reaches the worker's loop
-            notice = Notice.objects.filter(pk=pk).first()
-            if notice is None:
+            notice = Notice.objects.get(pk=pk)
+            if notice.gave_up_at:
                 break
             waits.append(round((notice.due_at - before).total_seconds() / 60))
             Notice.objects.filter(pk=pk).update(due_at=timezone.now())
         assert waits == [1, 5, 30, 120, 480, 960]
-        assert notice is None  # given up: the row, and the address in it, are gone
+        assert notice.sealed_to == ""  # given up: the address is gone
         [event] = AuditEvent.objects.filter(action="email_given_up")
         assert event.detail.startswith("kind=econsult tries=7")
         assert ADA["email"] not in event.detail
 
-    def test_done_rows_go_once_their_visit_is_over(self, ada, mailoutbox):
-        start(ada, "econsult")
-        ada.post(REVIEW.format("econsult"))
-        send_due()
-        # Sent, and an e-consult has no time to wait for: the row and address are gone.
-        assert not Notice.objects.exists()
+    def test_a_walk_in_s_row_goes_once_sent_a_question_s_waits_for_its_reply(
+        self, ada, mailoutbox
+    ):
+        for option in ("walkin", "econsult"):
+            start(ada, option)
+            ada.post(REVIEW.format(option))
+        assert send_due() == 2
+        # The walk-in's row and address are gone; the question's wait for the reply.
+        assert list(Notice.objects.values_list("kind", flat=True)) == [Kind.ECONSULT]

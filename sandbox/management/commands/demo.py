@@ -11,7 +11,12 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from sandbox.clinic_site import DEMO_SITE_ORIGIN
-from sandbox.demo import allow_demo_site, link_demo_patients, load_demo_configuration
+from sandbox.demo import (
+    allow_demo_site,
+    connect_webhooks,
+    link_demo_patients,
+    load_demo_configuration,
+)
 from sandbox.seed import seed_demo
 
 
@@ -31,6 +36,7 @@ class Command(BaseCommand):
         room = load_demo_configuration()
         link_demo_patients()
         allow_demo_site()
+        connect_webhooks(f"http://127.0.0.1:{settings.PORT}")
         # A fresh password each run unless one is given: nothing guessable on a shared machine.
         password = os.getenv("DEMO_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
         User = get_user_model()
