@@ -12,5 +12,7 @@ worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = 30
 accesslog = "-"
-# The path without its query string, and which worker served it.
+# The path without its query string, and which worker served it; the secret of VSee's
+# webhook address is left out (portal/access_log.py).
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss pid=%(p)s'
+logger_class = "portal.access_log.AccessLogger"

@@ -14,9 +14,8 @@ import logging
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
 from portal.http import client_ip
 from portal.notices.models import WebhookEvent, WebhookSecret, WebhookSettings
@@ -27,10 +26,20 @@ MAX_BODY = 64 * 1024  # an event is a few hundred bytes
 
 
 @csrf_exempt  # VSee's server, not a browser: the secret in the address is the check
-@require_POST
 def vsee_webhook(request: HttpRequest, secret: str) -> HttpResponse:
+    response = _answer(request, secret)
+    # Django logs a 4xx with the request's path, and the path holds the secret: this
+    # view says what happened itself (above), without it.
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
+
+
+def _answer(request: HttpRequest, secret: str) -> HttpResponse:
+    if request.method != "POST":
+        return JsonResponse({"error": "POST only"}, status=405)
     if not WebhookSecret.accepts(secret):
-        raise Http404
+        log.warning("webhook refused: not a current address")
+        return JsonResponse({"error": "not found"}, status=404)
     if not WebhookSettings.load().allows(client_ip(request)):
         log.warning("webhook refused: source not on the list")
         return JsonResponse({"error": "source not allowed"}, status=403)
@@ -39,6 +48,7 @@ def vsee_webhook(request: HttpRequest, secret: str) -> HttpResponse:
     try:
         event = parse_event(json.loads(request.body))
     except (ValueError, TypeError, KeyError):
+        log.warning("webhook refused: not a VSee event")
         return JsonResponse({"error": "not a VSee event"}, status=400)
     try:
         with transaction.atomic():

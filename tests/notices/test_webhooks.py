@@ -5,12 +5,15 @@ what the clinic does in VSee."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 from datetime import timedelta
 
 import pytest
+import requests
 from django.utils import timezone
 
+from portal.access_log import without_secrets
 from portal.notices.models import (
     Kind,
     Notice,
@@ -23,6 +26,7 @@ from sandbox.demo import connect_webhooks
 from sandbox.models import SandboxWebhook
 from tests.booking.test_review import start
 from tests.notices.test_emails import REVIEW, book_appointment, calendar_of
+from tests.production import production_server, smtp_server
 
 V1 = {
     "version": "1.0",
@@ -238,3 +242,43 @@ class TestInStepWithVSee:
         post(client, secret, V1)
         assert send_due() == 0 and not Notice.objects.exists()
         assert WebhookEvent.objects.get().processed_at is not None
+
+
+class TestTheSecretStaysOutOfLogs:
+    def test_not_in_the_portal_s_log_records(self, client, secret, caplog):
+        caplog.set_level(logging.DEBUG)
+        post(client, secret, V1)
+        post(client, secret, "{not json")
+        post(client, secret, V1)  # a replay
+        client.get(f"/webhooks/vsee/{secret}/")
+        assert caplog.records
+        for record in caplog.records:
+            assert secret not in record.getMessage(), record.getMessage()
+
+    def test_not_in_the_access_log(self):
+        line = 'GET "POST /webhooks/vsee/s3cr3t-Value_x/?a=1" 202'
+        assert without_secrets(line) == 'GET "POST /webhooks/vsee/…/?a=1" 202'
+        assert without_secrets("/visits/12/") == "/visits/12/"
+
+
+@pytest.mark.server
+def test_the_production_server_logs_the_address_without_its_secret(tmp_path):
+    with (
+        smtp_server() as (_, smtp_port),
+        production_server(tmp_path, smtp_port) as server,
+    ):
+        secret = server.manage(
+            "shell",
+            "-c",
+            "from portal.notices.models import WebhookSecret; print(WebhookSecret.rotate())",
+        ).split()[-1]
+        r = requests.post(
+            f"{server.url}/webhooks/vsee/{secret}/",
+            json=V1,
+            headers={"X-Forwarded-Proto": "https"},
+            timeout=10,
+        )
+        assert r.status_code == 202
+        log = server.log_path.read_text()
+    assert '"POST /webhooks/vsee/…/" 202' in log
+    assert secret not in log
