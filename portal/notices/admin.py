@@ -3,13 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib import admin, messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.views.decorators.http import require_http_methods
+from django.contrib import admin
+from django.http import HttpRequest
+from django.urls import reverse
 
-from portal.clinic.admin.singletons import SingletonAdmin
+from portal.clinic.admin.singletons import RotatingSecretAdmin, SingletonAdmin
 from portal.notices.models import EmailSettings, Notice, WebhookSecret, WebhookSettings
 
 
@@ -40,61 +38,20 @@ class NoticeAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookSettings)
-class WebhookSettingsAdmin(SingletonAdmin):
+class WebhookSettingsAdmin(RotatingSecretAdmin):
     """The address to paste into VSee's admin, made and rotated here; the sources allowed."""
 
     fields = ["allowed_sources"]
     change_form_template = "admin/notices/webhooksettings/change_form.html"
+    secret_model = WebhookSecret
+    rotate_path = "new-address/"
+    rotate_title = "Make a new webhook address?"
+    rotate_template = "admin/notices/webhooksettings/rotate_confirm.html"
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: Any = None,
-    ) -> HttpResponse:
-        extra = {
-            "addresses": WebhookSecret.objects.all()[:5],
-            "grace_hours": settings.HANDOFF_SECRET_GRACE_HOURS,
-        }
-        return super().change_view(
-            request, object_id, form_url, {**(extra_context or {}), **extra}
-        )
-
-    def get_urls(self) -> list:
-        rotate = self.admin_site.admin_view(
-            require_http_methods(["GET", "POST"])(self.new_address)
-        )
-        return [
-            path("new-address/", rotate, name="notices_webhooksettings_rotate"),
-            *super().get_urls(),
-        ]
-
-    def new_address(self, request: HttpRequest) -> HttpResponse:
-        """GET asks first, saying what happens to the current address; POST makes one."""
-        obj = WebhookSettings.load()
-        if not self.has_change_permission(request, obj):
-            return HttpResponse(status=403)
-        if request.method == "GET":
-            ctx = {
-                **self.admin_site.each_context(request),
-                "title": "Make a new webhook address?",
-                "current": WebhookSecret.objects.filter(retired_at=None).first(),
-                "grace_hours": settings.HANDOFF_SECRET_GRACE_HOURS,
-                "opts": self.model._meta,
-            }
-            return TemplateResponse(
-                request, "admin/notices/webhooksettings/rotate_confirm.html", ctx
-            )
-        secret = WebhookSecret.rotate()
+    def shown_once(self, request: HttpRequest, secret: str) -> str:
         url = request.build_absolute_uri(reverse("vsee_webhook", args=[secret]))
-        # Shown once (server-side message storage); only its hash is kept.
-        messages.warning(
-            request,
+        return (
             f"New webhook address: {url} — paste it into VSee's admin (Webhooks) now; "
             "it will not be shown again. The previous address keeps working for "
-            f"{settings.HANDOFF_SECRET_GRACE_HOURS} hours.",
-        )
-        return HttpResponseRedirect(
-            reverse("admin:notices_webhooksettings_change", args=[obj.pk])
+            f"{settings.HANDOFF_SECRET_GRACE_HOURS} hours."
         )

@@ -66,13 +66,6 @@ def calendar_of(mail) -> str:
     return content
 
 
-@pytest.fixture
-def ada(patient_client, mailoutbox):
-    """Ada signed in by email; the sign-in code's email is out of the way."""
-    mailoutbox.clear()
-    return patient_client
-
-
 class TestConfirmations:
     def test_an_appointment_s_confirmation_with_its_calendar_file(
         self, ada, mailoutbox

@@ -155,12 +155,6 @@ def provider(admin_client, visit_id: int, action: str) -> None:
     assert r.status_code == 302
 
 
-@pytest.fixture
-def ada(patient_client, mailoutbox):
-    mailoutbox.clear()
-    return patient_client
-
-
 class TestInStepWithVSee:
     def test_the_clinic_cancelling_drops_the_reminders_and_tells_the_patient_once(
         self, ada, admin_client, mailoutbox, from_the_sandbox

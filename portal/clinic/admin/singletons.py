@@ -41,11 +41,18 @@ class SingletonAdmin(admin.ModelAdmin):
         )
 
 
-@admin.register(EmbeddingSettings)
-class EmbeddingSettingsAdmin(SingletonAdmin):
-    """One row: the sites that may frame the portal, and the hand-off secret."""
+class RotatingSecretAdmin(SingletonAdmin):
+    """A settings page with a secret that is made, shown once and rotated with a grace
+    period: `rotate_path` asks first (GET), saying what happens to the current one, and
+    makes a new one (POST). Subclasses name the secret's model and the words."""
 
-    fields = ["allowed_origins"]
+    secret_model: Any  # with rotate() -> str, and rows with retired_at
+    rotate_path = "rotate-secret/"
+    rotate_title = ""
+    rotate_template = ""
+
+    def shown_once(self, request: HttpRequest, secret: str) -> str:
+        raise NotImplementedError
 
     def change_view(
         self,
@@ -55,51 +62,67 @@ class EmbeddingSettingsAdmin(SingletonAdmin):
         extra_context: Any = None,
     ) -> HttpResponse:
         extra = {
-            "unlisted": UnlistedEmbed.objects.all()[:10],
-            "refused_frames": PolicyViolation.refused_frames(),
-            "secrets": HandoffSecret.objects.all()[:5],
+            "secrets": self.secret_model.objects.all()[:5],
             "grace_hours": settings.HANDOFF_SECRET_GRACE_HOURS,
+            **self.more_context(),
         }
         return super().change_view(
             request, object_id, form_url, {**(extra_context or {}), **extra}
         )
 
+    def more_context(self) -> dict[str, Any]:
+        return {}
+
     def get_urls(self) -> list:
         rotate = self.admin_site.admin_view(
             require_http_methods(["GET", "POST"])(self.rotate_secret)
         )
-        return [
-            path("rotate-secret/", rotate, name="clinic_embeddingsettings_rotate"),
-            *super().get_urls(),
-        ]
+        opts = self.model._meta
+        name = f"{opts.app_label}_{opts.model_name}_rotate"
+        return [path(self.rotate_path, rotate, name=name), *super().get_urls()]
 
     def rotate_secret(self, request: HttpRequest) -> HttpResponse:
-        """GET asks first, saying what happens to the current secret; POST rotates."""
-        obj = EmbeddingSettings.load()
+        obj = self.model.load()
         if not self.has_change_permission(request, obj):
             return HttpResponse(status=403)
         if request.method == "GET":
             ctx = {
                 **self.admin_site.each_context(request),
-                "title": "Generate a new hand-off secret?",
-                "current": HandoffSecret.objects.filter(
-                    retired_at__isnull=True
-                ).first(),
+                "title": self.rotate_title,
+                "current": self.secret_model.objects.filter(retired_at=None).first(),
                 "grace_hours": settings.HANDOFF_SECRET_GRACE_HOURS,
                 "opts": self.model._meta,
             }
-            return TemplateResponse(
-                request, "admin/clinic/embeddingsettings/rotate_confirm.html", ctx
-            )
-        raw = HandoffSecret.rotate()
-        # Shown once, through server-side message storage; never stored anywhere it can be re-read.
-        messages.warning(
-            request,
-            f"New hand-off secret: {raw} — copy it into your website's configuration now; it will not be shown again. "
-            f"The previous secret keeps working for {settings.HANDOFF_SECRET_GRACE_HOURS} hours.",
-        )
+            return TemplateResponse(request, self.rotate_template, ctx)
+        # Shown once, through server-side message storage; never stored anywhere it
+        # can be read again.
+        messages.warning(request, self.shown_once(request, self.secret_model.rotate()))
+        opts = self.model._meta
         return HttpResponseRedirect(
-            reverse("admin:clinic_embeddingsettings_change", args=[obj.pk])
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        )
+
+
+@admin.register(EmbeddingSettings)
+class EmbeddingSettingsAdmin(RotatingSecretAdmin):
+    """One row: the sites that may frame the portal, and the hand-off secret."""
+
+    fields = ["allowed_origins"]
+    secret_model = HandoffSecret
+    rotate_title = "Generate a new hand-off secret?"
+    rotate_template = "admin/clinic/embeddingsettings/rotate_confirm.html"
+
+    def more_context(self) -> dict[str, Any]:
+        return {
+            "unlisted": UnlistedEmbed.objects.all()[:10],
+            "refused_frames": PolicyViolation.refused_frames(),
+        }
+
+    def shown_once(self, request: HttpRequest, secret: str) -> str:
+        return (
+            f"New hand-off secret: {secret} — copy it into your website's configuration "
+            "now; it will not be shown again. The previous secret keeps working for "
+            f"{settings.HANDOFF_SECRET_GRACE_HOURS} hours."
         )
 
 
