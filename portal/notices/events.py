@@ -19,6 +19,7 @@ from portal.notices.models import EmailSettings, Kind, Notice, WebhookEvent
 log = logging.getLogger(__name__)
 
 CANCELLED, COMPLETED = 40, 30  # VSee's visit statuses
+APPOINTMENT_KINDS = [Kind.BOOKED, Kind.RESCHEDULED, Kind.REMINDER]
 BATCH = 50
 
 
@@ -51,8 +52,11 @@ def act_on(event: WebhookEvent) -> None:
         if asked.exists() and EmailSettings.load().sends(Kind.REPLY):
             _queue_like(last, Kind.REPLY, f"{event.visit_id}:reply:{event.note_id}")
         return
-    if not event.type.startswith("visit."):
-        return
+    appointment = Notice.objects.filter(
+        visit_id=event.visit_id, kind__in=APPOINTMENT_KINDS
+    ).exists()
+    if not (event.type.startswith("visit.") and appointment):
+        return  # only an appointment has reminders to keep in step, or a time to move
     if event.status == CANCELLED:
         _drop_reminders(event.visit_id)
         if EmailSettings.load().sends(Kind.CLINIC_CANCELLED):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -90,6 +91,13 @@ def send_due(batch: int = BATCH) -> int:
 
 
 def deliver(notice: Notice) -> bool:
+    if notice.kind == Kind.REMINDER and (notice.starts_at or 0) < time.time():
+        # The worker was down past the visit's start: a reminder now would only confuse.
+        log.warning("notice %s: reminder too late, not sent", notice.pk)
+        Notice.objects.filter(pk=notice.pk).update(
+            gave_up_at=timezone.now(), claimed_until=None, sealed_to=""
+        )
+        return False
     try:
         to = unseal_data(notice.sealed_to)["to"]
     except (IdentityUnreadable, KeyError):

@@ -163,6 +163,17 @@ class TestReminders:
         # No cancel email and no walk-in email; the reminder went with the visit.
         assert list(Notice.objects.values_list("kind", flat=True)) == [Kind.ECONSULT]
 
+    def test_a_reminder_not_sent_before_the_visit_is_not_sent_after(
+        self, ada, mailoutbox
+    ):
+        book_appointment(ada)
+        send_due()
+        mailoutbox.clear()
+        Notice.objects.filter(kind=Kind.REMINDER).update(
+            due_at=timezone.now(), starts_at=int(time.time()) - 60
+        )
+        assert send_due() == 0 and mailoutbox == []
+
     def test_a_reminder_already_past_is_not_queued(self, ada):
         book_appointment(ada, hours_ahead=3)
         hours = [

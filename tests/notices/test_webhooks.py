@@ -230,6 +230,20 @@ class TestInStepWithVSee:
         # The reply is on the visit's page.
         assert "mild cold" in ada.get(f"/visits/{visit_id}/").content.decode()
 
+    def test_a_question_cancelled_or_ended_in_vsee_gets_no_appointment_email(
+        self, ada, admin_client, mailoutbox, from_the_sandbox
+    ):
+        start(ada, "econsult")
+        r = ada.post(REVIEW.format("econsult"))
+        visit_id = int(re.search(r"/booked/(\d+)/", r["Location"]).group(1))
+        send_due()
+        provider(admin_client, visit_id, "move")  # its time changes: not a move
+        provider(admin_client, visit_id, "cancel")
+        assert send_due() == 0
+        assert [m.subject for m in mailoutbox] == [
+            "Your question to Demo Clinic is sent"
+        ]
+
     def test_a_visit_the_portal_does_not_email_about_is_left_alone(
         self, client, secret
     ):

@@ -123,7 +123,9 @@ def _as_made(step: Step, visit_id: str, made_now: Visit | None) -> Visit:
     """The visit as VSee answered its making; a visit found after a lost answer is
     described from the draft (its time, its room)."""
     if made_now is not None:
-        return made_now
+        return made_now.model_copy(
+            update={"room_code": made_now.room_code or step.room.code}
+        )
     draft = step.draft
     return Visit.model_construct(
         id=visit_id,
