@@ -200,6 +200,8 @@ class TestVSeeDown:
         accepted = {f"accept_{telehealth.pk}": "on", f"name_{telehealth.pk}": "Ada L"}
         r = patient_client.post(REVIEW, accepted)
         assert r.status_code == 503
+        page = r.content.decode()
+        assert 'value="Ada L"' in page and "checked" in page  # nothing to do again
         assert visits() == before
         assert not ConsentGiven.objects.exists()  # not given until VSee has it
         settings.SANDBOX_FAULTS = []

@@ -247,7 +247,9 @@ def _consents_shown(request: PortalRequest, step: Step) -> dict[str, object]:
     if not documents:
         return {}
     form_class = consent_form_class(documents)
-    form = form_with_problems(request, form_class) or form_class()
+    # Shown again after VSee failed on a POST: as ticked and signed, nothing lost.
+    posted = form_class(request.POST) if request.method == "POST" else form_class()
+    form = form_with_problems(request, form_class) or posted
     consents = [
         {
             "document": doc,
