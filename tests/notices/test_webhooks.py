@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -287,6 +288,11 @@ def test_the_production_server_logs_the_address_without_its_secret(tmp_path):
             timeout=10,
         )
         assert r.status_code == 202
+        # gunicorn writes the access line after the answer has gone: wait for it.
+        deadline = time.monotonic() + 10
+        while '"POST /webhooks/vsee/' not in server.log_path.read_text():
+            assert time.monotonic() < deadline, server.log_path.read_text()
+            time.sleep(0.1)
         log = server.log_path.read_text()
     assert '"POST /webhooks/vsee/…/" 202' in log
     assert secret not in log
