@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from django.utils.translation import gettext as _
+
 from portal.vsee.schemas import Visit
 
 
@@ -32,6 +34,8 @@ def ics_for_visit(
     the file for a moved appointment is a later revision of the same event, and calendars
     update that event instead of adding another.
     """
+    summary = _("Video visit with %(clinic)s") % {"clinic": clinic_name}
+    description = _("Join from %(link)s") % {"link": link}
     made = visit.created or visit.start or 0
     changed = max(visit.modified or made, made)
     lines = [
@@ -46,8 +50,8 @@ def ics_for_visit(
         f"SEQUENCE:{changed - made}",
         f"DTSTART:{_utc(visit.start or 0)}",
         f"DTEND:{_utc(visit.end or 0)}",
-        f"SUMMARY:{_text(f'Video visit with {clinic_name}')}",
-        f"DESCRIPTION:{_text(f'Join from {link}')}",
+        f"SUMMARY:{_text(summary)}",
+        f"DESCRIPTION:{_text(description)}",
         f"URL:{link}",
         *(["STATUS:CANCELLED"] if cancelled else []),
         "END:VEVENT",

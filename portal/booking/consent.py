@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.booking.consent_record import Accepted, signed_record
 from portal.booking.flow import Step, member_id
@@ -66,7 +67,9 @@ class ConsentForm(AccessibleForm):
             signing = doc.signature and data.get(f"accept_{doc.pk}")
             if signing and not (data.get(f"name_{doc.pk}") or "").strip():
                 self.add_error(
-                    f"name_{doc.pk}", f"Type your full name to sign “{doc.title}”."
+                    f"name_{doc.pk}",
+                    _("Type your full name to sign “%(document)s”.")
+                    % {"document": doc.title},
                 )
         return data
 
@@ -82,15 +85,19 @@ class ConsentForm(AccessibleForm):
 def consent_form_class(documents: list[ConsentDocument]) -> type[ConsentForm]:
     fields: dict[str, forms.Field] = {}
     for doc in documents:
-        needed = f"Tick the box to accept “{doc.title}”: the clinic needs it first."
+        named = {"document": doc.title}
+        needed = (
+            _("Tick the box to accept “%(document)s”: the clinic needs it first.")
+            % named
+        )
         fields[f"accept_{doc.pk}"] = forms.BooleanField(
-            label=f"I have read and accept “{doc.title}”",
+            label=_("I have read and accept “%(document)s”") % named,
             required=doc.required,
             error_messages={"required": needed},
         )
         if doc.signature:
             fields[f"name_{doc.pk}"] = forms.CharField(
-                label="Your full name, as your signature",
+                label=_("Your full name, as your signature"),
                 max_length=120,
                 required=False,  # needed once the box is ticked: see ConsentForm.clean
                 widget=forms.TextInput(attrs={"autocomplete": "name"}),
@@ -117,7 +124,7 @@ def give_consent(
     )
     draft.consent_file_ids = [*draft.consent_file_ids, sent.id]
     vsee.intake_update(draft.intake_id, consent=True, attachments=draft.attachment_ids)
-    for doc, _ in accepted:
+    for doc, _name in accepted:
         ref = _ref(request, step, doc)
         if ref:
             ConsentGiven.objects.get_or_create(ref=ref)

@@ -23,6 +23,8 @@ from typing import Any
 
 import pillow_heif
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
@@ -33,19 +35,20 @@ Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow refuses twice this outright
 pillow_heif.register_heif_opener()
 
 # Keys and action types that make a PDF do something rather than show something.
+# What each is called goes into a message for the patient ("“x.pdf” contains …").
 _ACTIVE_KEYS = {
     "/JS": "JavaScript",
     "/JavaScript": "JavaScript",
-    "/EmbeddedFile": "an embedded file",
-    "/EmbeddedFiles": "an embedded file",
-    "/RichMedia": "rich media",
-    "/XFA": "an XFA form",
+    "/EmbeddedFile": gettext_lazy("an embedded file"),
+    "/EmbeddedFiles": gettext_lazy("an embedded file"),
+    "/RichMedia": gettext_lazy("rich media"),
+    "/XFA": gettext_lazy("an XFA form"),
 }
 _ACTIVE_ACTIONS = {
     "/JavaScript": "JavaScript",
-    "/Launch": "an action that starts a program",
-    "/GoToE": "a link into an embedded file",
-    "/ImportData": "an action that imports data",
+    "/Launch": gettext_lazy("an action that starts a program"),
+    "/GoToE": gettext_lazy("a link into an embedded file"),
+    "/ImportData": gettext_lazy("an action that imports data"),
 }
 
 
@@ -89,19 +92,27 @@ def _redraw_picture(content: bytes, kind: str, name: str) -> tuple[bytes, str]:
         raise
     except Exception:  # noqa: BLE001 - a decoder fed hostile bytes can fail any way
         raise ValidationError(
-            f"“{name}” couldn't be opened as a picture. Please take the photo again, "
-            "or attach it as a PDF.",
+            _(
+                "“%(name)s” couldn't be opened as a picture. Please take the photo "
+                "again, or attach it as a PDF."
+            )
+            % {"name": name},
             code="unreadable_picture",
         ) from None
 
 
 def _too_many_pixels(name: str, width: int = 0, height: int = 0) -> ValidationError:
-    size = f" ({width:,} × {height:,} pixels)" if width else ""
-    return ValidationError(
-        f"“{name}” is too large a picture{size}. Please attach a smaller photo or a "
-        "screenshot of it.",
-        code="too_many_pixels",
-    )
+    if width:
+        message = _(
+            "“%(name)s” is too large a picture (%(width)s × %(height)s pixels). Please "
+            "attach a smaller photo or a screenshot of it."
+        ) % {"name": name, "width": f"{width:,}", "height": f"{height:,}"}
+    else:
+        message = _(
+            "“%(name)s” is too large a picture. Please attach a smaller photo or a "
+            "screenshot of it."
+        ) % {"name": name}
+    return ValidationError(message, code="too_many_pixels")
 
 
 def _rewrite_pdf(content: bytes, name: str) -> bytes:
@@ -110,14 +121,21 @@ def _rewrite_pdf(content: bytes, name: str) -> bytes:
         # Locked against changes only (an empty password opens it): that is fine.
         if reader.is_encrypted and not reader.decrypt(""):
             raise ValidationError(
-                f"“{name}” is locked with a password. Please attach a copy without one.",
+                _(
+                    "“%(name)s” is locked with a password. Please attach a copy without one."
+                )
+                % {"name": name},
                 code="locked_pdf",
             )
         active = _active_content(reader.trailer)
         if active:
             raise ValidationError(
-                f"“{name}” contains {active}, which we can't pass on to the clinic. "
-                "Please print it to a new PDF, or take a photo of it, and attach that.",
+                _(
+                    "“%(name)s” contains %(what)s, which we can't pass on to the clinic. "
+                    "Please print it to a new PDF, or take a photo of it, and attach "
+                    "that."
+                )
+                % {"name": name, "what": active},
                 code="active_pdf",
             )
         out = BytesIO()
@@ -127,8 +145,11 @@ def _rewrite_pdf(content: bytes, name: str) -> bytes:
         raise
     except Exception:  # noqa: BLE001 - a parser fed hostile bytes can fail any way
         raise ValidationError(
-            f"“{name}” couldn't be opened as a PDF. Please save it again, or take a "
-            "photo of it, and attach that.",
+            _(
+                "“%(name)s” couldn't be opened as a PDF. Please save it again, or take "
+                "a photo of it, and attach that."
+            )
+            % {"name": name},
             code="unreadable_pdf",
         ) from None
 
@@ -148,9 +169,9 @@ def _active_content(root: Any) -> str:
         if isinstance(node, DictionaryObject):  # streams included
             for key, value in node.items():
                 if key in _ACTIVE_KEYS:
-                    return _ACTIVE_KEYS[key]
+                    return str(_ACTIVE_KEYS[key])
                 if key == "/S" and value in _ACTIVE_ACTIONS:
-                    return _ACTIVE_ACTIONS[value]
+                    return str(_ACTIVE_ACTIONS[value])
                 stack.append(value)
         elif isinstance(node, ArrayObject):
             stack.extend(node)

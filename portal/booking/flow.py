@@ -14,6 +14,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from portal.booking.draft import Draft, draft_for, load_draft, save_draft
 from portal.booking.options import VisitOption, visit_options
@@ -75,11 +76,11 @@ def load_step(
     room, vsee_room = opened
     offered = {o.key: o for o in visit_options(room, vsee_room)}
     if option not in offered or not offered[option].available:
-        messages.info(request, "That way of being seen isn't available right now.")
+        messages.info(request, _("That way of being seen isn't available right now."))
         return HttpResponseRedirect(reverse("room", args=[room.code]))
     patient = current_patient(request.session)
     if patient and patient.is_guest and not guest_allowed(room, option):
-        messages.info(request, "To book a time, please sign in with your email.")
+        messages.info(request, _("To book a time, please sign in with your email."))
         return HttpResponseRedirect(sign_in_url(request.path))
     if needs_intake:
         draft = load_draft(request.session)

@@ -12,6 +12,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.booking.us_states import US_STATES
 from portal.clinic.questions import CHOICE_KINDS, IntakeQuestion, QuestionKind
@@ -19,7 +21,8 @@ from portal.clinic.rooms import FieldMode, Room
 from portal.forms import AccessibleForm
 
 PHONE_CHARS = re.compile(r"^\+?[0-9 ().\-]{7,25}$")
-YES_NO = [("yes", "Yes"), ("no", "No")]
+# The keys go to VSee (as true/false) and stay as they are; the labels are the patient's.
+YES_NO = [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
 DATE_INPUTS = ["%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y"]
 
 
@@ -27,7 +30,7 @@ def validate_phone(value: str) -> None:
     digits = re.sub(r"\D", "", value)
     if not PHONE_CHARS.match(value) or not 7 <= len(digits) <= 15:
         raise ValidationError(
-            "Enter a phone number with its area code, for example 212 555 0100."
+            _("Enter a phone number with its area code, for example 212 555 0100.")
         )
 
 
@@ -44,7 +47,7 @@ class DateField(forms.DateField):
 
     def __init__(self, **kwargs: Any) -> None:
         messages = {
-            "invalid": "Enter a date, for example 2026-03-31.",
+            "invalid": gettext_lazy("Enter a date, for example 2026-03-31."),
             **kwargs.pop("error_messages", {}),
         }
         super().__init__(input_formats=DATE_INPUTS, error_messages=messages, **kwargs)
@@ -53,10 +56,11 @@ class DateField(forms.DateField):
 def _question_field(question: IntakeQuestion) -> forms.Field:
     chooses = question.kind in (QuestionKind.YES_NO, *CHOICE_KINDS)
     # Said on the field and in the summary at the top, so it names the question.
+    named = {"question": question.label}
     required = (
-        f"Choose one of the answers to \u201c{question.label}\u201d"
+        _("Choose one of the answers to \u201c%(question)s\u201d") % named
         if chooses
-        else f"Answer \u201c{question.label}\u201d"
+        else _("Answer \u201c%(question)s\u201d") % named
     )
     common: dict[str, Any] = {
         "label": question.label,
@@ -66,7 +70,10 @@ def _question_field(question: IntakeQuestion) -> forms.Field:
         if not chooses
         else {
             "required": required,
-            "invalid_choice": f"Choose one of the listed answers to \u201c{question.label}\u201d",
+            "invalid_choice": _(
+                "Choose one of the listed answers to \u201c%(question)s\u201d"
+            )
+            % named,
         },
     }
     kind = question.kind
@@ -83,7 +90,7 @@ def _question_field(question: IntakeQuestion) -> forms.Field:
                 **common,
                 "error_messages": {
                     **common["error_messages"],
-                    "invalid": "Enter a number, for example 72 or 98.6.",
+                    "invalid": _("Enter a number, for example 72 or 98.6."),
                 },
             },
         )
@@ -116,7 +123,7 @@ SHORT_ANSWER = 12  # characters: three of them fit across 320 px
 
 def radios(choices: list[tuple[str, str]]) -> forms.RadioSelect:
     short = len(choices) <= SIDE_BY_SIDE and all(
-        len(str(label)) <= SHORT_ANSWER for _, label in choices
+        len(str(label)) <= SHORT_ANSWER for _key, label in choices
     )
     return forms.RadioSelect(attrs={"class": "choices--inline"} if short else None)
 
@@ -132,13 +139,13 @@ class IntakeForm(AccessibleForm):
     def offer_people(self, choices: list[tuple[str, str]]) -> None:
         """Ask first whom the visit is for: the patient, or someone in their care."""
         who = forms.ChoiceField(
-            label="Who is this visit for?",
+            label=_("Who is this visit for?"),
             choices=choices,
             widget=forms.RadioSelect,
             # One is always checked; a form posted without it keeps the draft's choice.
             required=False,
             error_messages={
-                "invalid_choice": "Choose who this visit is for from the list.",
+                "invalid_choice": _("Choose who this visit is for from the list."),
             },
         )
         self.fields = {WHO: who, **self.fields}
@@ -187,11 +194,11 @@ def location_field(room: Room) -> forms.ChoiceField | None:
     if room.location_mode == FieldMode.HIDDEN:
         return None
     return forms.ChoiceField(
-        label="Which state are you in right now?",
-        help_text="Providers can only see you where they are licensed.",
-        choices=[("", "Choose a state"), *US_STATES],
+        label=_("Which state are you in right now?"),
+        help_text=_("Providers can only see you where they are licensed."),
+        choices=[("", _("Choose a state")), *US_STATES],
         required=room.location_mode == FieldMode.REQUIRED,
-        error_messages={"required": "Choose the state you are in right now."},
+        error_messages={"required": _("Choose the state you are in right now.")},
     )
 
 
@@ -199,22 +206,22 @@ def _builtin_fields(room: Room) -> dict[str, forms.Field]:
     fields: dict[str, forms.Field] = {}
     if room.reason_mode != FieldMode.HIDDEN:
         fields["reason_for_visit"] = forms.CharField(
-            label="What brings you in today?",
-            help_text="A few words about your symptoms or question.",
+            label=_("What brings you in today?"),
+            help_text=_("A few words about your symptoms or question."),
             max_length=1000,
             required=room.reason_mode == FieldMode.REQUIRED,
             widget=forms.Textarea(attrs={"rows": 3}),
-            error_messages={"required": "Tell us what brings you in."},
+            error_messages={"required": _("Tell us what brings you in.")},
         )
     if (location := location_field(room)) is not None:
         fields["location"] = location
     if room.phone_mode != FieldMode.HIDDEN:
         fields["phone"] = PhoneField(
-            label="Phone number",
-            help_text="In case the video call drops.",
+            label=_("Phone number"),
+            help_text=_("In case the video call drops."),
             required=room.phone_mode == FieldMode.REQUIRED,
             error_messages={
-                "required": "Enter a phone number we can call if the video drops."
+                "required": _("Enter a phone number we can call if the video drops.")
             },
         )
     return fields

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from portal.clinic.rooms import Room
 from portal.vsee.schemas import Room as VSeeRoom
 
@@ -27,26 +29,28 @@ def visit_options(room: Room, vsee_room: VSeeRoom) -> list[VisitOption]:
     options = [
         VisitOption(
             key="walkin",
-            title="See a doctor now",
-            explanation="Join a video visit with the next available provider.",
+            title=_("See a doctor now"),
+            explanation=_("Join a video visit with the next available provider."),
             available=vsee_room.walkin_enabled and not closed,
-            unavailable_reason="Not available while the clinic is closed."
+            unavailable_reason=_("Not available while the clinic is closed.")
             if closed
-            else "Not available online right now.",
+            else _("Not available online right now."),
         ),
         VisitOption(
             key="appointment",
-            title="Book a time",
-            explanation="Choose a day and time for a video visit that suits you.",
+            title=_("Book a time"),
+            explanation=_("Choose a day and time for a video visit that suits you."),
             available=vsee_room.appointment_enabled
             and bool(room.consultations(vsee_room)),
-            unavailable_reason="No times can be booked online right now.",
+            unavailable_reason=_("No times can be booked online right now."),
         ),
         # VSee has no e-consult switch on rooms (beyond-the-seed §4), so the clinic's is the one.
         VisitOption(
             key="econsult",
-            title="Send a question",
-            explanation="Describe your concern and a provider will reply, usually within a day.",
+            title=_("Send a question"),
+            explanation=_(
+                "Describe your concern and a provider will reply, usually within a day."
+            ),
             available=True,
         ),
     ]

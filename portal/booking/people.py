@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.utils.translation import gettext as _
 
 from portal.booking.draft import save_draft
 from portal.booking.flow import Step
@@ -25,11 +26,11 @@ def who_choices(request: PortalRequest, step: Step) -> list[tuple[str, str]]:
     if not offers_people(request, step):
         return []
     me = request.session.get(FIRST_NAME_KEY, "")
-    choices = [(MYSELF, f"Me ({me})" if me else "Me")]
+    choices = [(MYSELF, _("Me (%(name)s)") % {"name": me} if me else _("Me"))]
     people = people_in_care(request.session)
     choices += [(p.key, p.first_name) for p in people]
     if len(people) < MOST_PEOPLE:
-        choices.append((SOMEONE_NEW, "Someone else in my care"))
+        choices.append((SOMEONE_NEW, _("Someone else in my care")))
     return choices
 
 
@@ -44,7 +45,10 @@ def choose_person(request: PortalRequest, step: Step, key: str) -> bool:
     if draft.file_ids:
         messages.info(
             request,
-            "Files belong to one person's record: please add them again for this visit.",
+            _(
+                "Files belong to one person's record: please add them again for this "
+                "visit."
+            ),
         )
     draft.person = key
     draft.intake_id, draft.file_ids = "", []

@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from portal.booking.picker import (
     FIRST_AVAILABLE_WEEKS,
@@ -46,14 +47,18 @@ from portal.vsee.schemas import Consultation, Slot
 from portal.vsee.service import PatientVSee
 
 PICKER_TARGET = "picker"
-NOT_OFFERED = (
+NOT_OFFERED = gettext_lazy(
     "Sorry, that time can't be booked — it may have just been taken. "
     "Please choose one of the times below."
 )
-TAKEN = "That time was just taken — here are the nearest free times."
-TAKEN_NONE = (
+TAKEN = gettext_lazy("That time was just taken — here are the nearest free times.")
+# Said with `% {"weeks": FIRST_AVAILABLE_WEEKS}`.
+TAKEN_NONE = ngettext_lazy(
     "That time was just taken, and there are no other free times in the next "
-    f"{FIRST_AVAILABLE_WEEKS} weeks. Please try again later or call the clinic."
+    "%(weeks)s week. Please try again later or call the clinic.",
+    "That time was just taken, and there are no other free times in the next "
+    "%(weeks)s weeks. Please try again later or call the clinic.",
+    "weeks",
 )
 
 
@@ -77,7 +82,11 @@ class Picker:
             names=self.names,
         )
         if taken_near and not self.page.error:
-            self.page.notice = TAKEN if self.page.has_slots else TAKEN_NONE
+            self.page.notice = (
+                str(TAKEN)
+                if self.page.has_slots
+                else TAKEN_NONE % {"weeks": FIRST_AVAILABLE_WEEKS}
+            )
             self.page.choose_day_of(taken_near)
 
     def chosen_slot(self, request: PortalRequest) -> Slot | None:
@@ -98,7 +107,7 @@ class Picker:
             else None
         )
         if slot is None:
-            self.page.problem = NOT_OFFERED
+            self.page.problem = str(NOT_OFFERED)
         return slot
 
     def still_offers(self, slot: Slot, provider_id: str = "") -> bool | None:
@@ -160,7 +169,7 @@ def open_picker(
         can_change_consultation=can_change_consultation,
     )
     if unknown_zone_typed(request):
-        page.problem = UNKNOWN_ZONE
+        page.problem = str(UNKNOWN_ZONE)
     consultation_id = params.consultation.id or ""
     if vsee is not None and intake_id:
         fetch = vsee_fetch(

@@ -6,6 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from django.utils.dates import MONTHS, WEEKDAYS
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from portal.booking.flow import Step
 from portal.booking.picker.page import provider_names
 from portal.booking.picker.slots import time_label
@@ -14,9 +18,9 @@ from portal.http import PortalRequest
 from portal.patients.family import person
 
 KIND_NAMES = {
-    1: "Video visit now",
-    2: "Video appointment",
-    3: "Question for a provider",
+    1: gettext_lazy("Video visit now"),
+    2: gettext_lazy("Video appointment"),
+    3: gettext_lazy("Question for a provider"),
 }
 
 
@@ -37,7 +41,13 @@ def format_when(timestamp: int | None, zone: str) -> str:
     if not timestamp:
         return ""
     local = _local(timestamp, zone)
-    return f"{local:%A, %B} {local.day}, {local.year} at {format_time(timestamp, zone)}"
+    return _("%(weekday)s, %(month)s %(day)s, %(year)s at %(time)s") % {
+        "weekday": WEEKDAYS[local.weekday()],
+        "month": MONTHS[local.month],
+        "day": local.day,
+        "year": local.year,
+        "time": format_time(timestamp, zone),
+    }
 
 
 @dataclass(frozen=True)

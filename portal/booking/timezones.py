@@ -16,6 +16,8 @@ from functools import cache
 
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.clinic.rooms import Room
 from portal.vsee.errors import VSeeError
@@ -41,27 +43,27 @@ def known_time_zones() -> frozenset[str]:
 
 # The zones of the US, where VSee's clinics see patients by state, in the words people use.
 US_ZONES = {
-    "America/New_York": "Eastern Time (New York)",
-    "America/Chicago": "Central Time (Chicago)",
-    "America/Denver": "Mountain Time (Denver)",
-    "America/Phoenix": "Mountain Time, no daylight saving (Phoenix)",
-    "America/Los_Angeles": "Pacific Time (Los Angeles)",
-    "America/Anchorage": "Alaska Time (Anchorage)",
-    "Pacific/Honolulu": "Hawaii Time (Honolulu)",
-    "America/Puerto_Rico": "Atlantic Time (Puerto Rico)",
+    "America/New_York": gettext_lazy("Eastern Time (New York)"),
+    "America/Chicago": gettext_lazy("Central Time (Chicago)"),
+    "America/Denver": gettext_lazy("Mountain Time (Denver)"),
+    "America/Phoenix": gettext_lazy("Mountain Time, no daylight saving (Phoenix)"),
+    "America/Los_Angeles": gettext_lazy("Pacific Time (Los Angeles)"),
+    "America/Anchorage": gettext_lazy("Alaska Time (Anchorage)"),
+    "Pacific/Honolulu": gettext_lazy("Hawaii Time (Honolulu)"),
+    "America/Puerto_Rico": gettext_lazy("Atlantic Time (Puerto Rico)"),
 }
 _MORE_US_ZONES = {
-    "America/Detroit": "Eastern Time (Detroit)",
-    "America/Indiana/Indianapolis": "Eastern Time (Indianapolis)",
-    "America/Boise": "Mountain Time (Boise)",
+    "America/Detroit": gettext_lazy("Eastern Time (Detroit)"),
+    "America/Indiana/Indianapolis": gettext_lazy("Eastern Time (Indianapolis)"),
+    "America/Boise": gettext_lazy("Mountain Time (Boise)"),
 }
 _NAMED = {
     **US_ZONES,
     **_MORE_US_ZONES,
-    "America/Toronto": "Eastern Time (Toronto)",
-    "America/Vancouver": "Pacific Time (Vancouver)",
-    "Europe/London": "UK Time (London)",
-    "UTC": "Coordinated Universal Time (UTC)",
+    "America/Toronto": gettext_lazy("Eastern Time (Toronto)"),
+    "America/Vancouver": gettext_lazy("Pacific Time (Vancouver)"),
+    "Europe/London": gettext_lazy("UK Time (London)"),
+    "UTC": gettext_lazy("Coordinated Universal Time (UTC)"),
 }
 
 
@@ -69,11 +71,15 @@ def zone_label(name: str) -> str:
     """ "Central Time (Chicago)" for the zones people know by such a name, else the city and
     its region: "Berlin (Europe)"."""
     if name in _NAMED:
-        return _NAMED[name]
-    region, _, city = name.rpartition("/")
+        return str(_NAMED[name])
+    region, _slash, city = name.rpartition("/")
     if not region:
         return name.replace("_", " ")
-    return f"{city.replace('_', ' ')} ({region.replace('_', ' ')})"
+    # Translators: a time zone by its city and region, e.g. "Berlin (Europe)".
+    return _("%(city)s (%(region)s)") % {
+        "city": city.replace("_", " "),
+        "region": region.replace("_", " "),
+    }
 
 
 def zone_choices(clinic_zone: str, current: str) -> list[tuple[str, str]]:

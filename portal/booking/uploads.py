@@ -15,6 +15,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopFutureHandlers
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from portal.clinic.rooms import DEFAULT_ATTACHMENT_KINDS, Room
 
@@ -39,10 +42,10 @@ EXTENSIONS = {
 # For the patient: "a PDF, JPEG, PNG or HEIC file", "a JPEG photo", "PDF · 1.2 MB".
 KIND_WORDS = {"pdf": "PDF", "jpeg": "JPEG", "png": "PNG", "heic": "HEIC"}
 KIND_DESCRIPTIONS = {
-    "pdf": "a PDF document",
-    "jpeg": "a JPEG photo",
-    "png": "a PNG image",
-    "heic": "a HEIC photo",
+    "pdf": gettext_lazy("a PDF document"),
+    "jpeg": gettext_lazy("a JPEG photo"),
+    "png": gettext_lazy("a PNG image"),
+    "heic": gettext_lazy("a HEIC photo"),
 }
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -50,21 +53,21 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1", b"heim", b"heis"}
 
 # Kinds we recognise but never accept, named so the refusal can say what the file is.
-_OTHER_KINDS: list[tuple[bytes, int, str]] = [
-    (b"\x7fELF", 0, "a program"),
-    (b"MZ", 0, "a program"),
-    (b"\xca\xfe\xba\xbe", 0, "a program"),
-    (b"\xcf\xfa\xed\xfe", 0, "a program"),
-    (b"#!", 0, "a script"),
-    (b"PK\x03\x04", 0, "a ZIP archive or Office document"),
-    (b"Rar!", 0, "a RAR archive"),
-    (b"7z\xbc\xaf\x27\x1c", 0, "a 7-Zip archive"),
-    (b"\x1f\x8b", 0, "a compressed (gzip) file"),
-    (b"GIF8", 0, "a GIF image"),
-    (b"II*\x00", 0, "a TIFF image"),
-    (b"MM\x00*", 0, "a TIFF image"),
-    (b"\xd0\xcf\x11\xe0", 0, "an old Office document"),
-    (b"{\\rtf", 0, "a rich text document"),
+_OTHER_KINDS: list[tuple[bytes, int, Any]] = [
+    (b"\x7fELF", 0, gettext_lazy("a program")),
+    (b"MZ", 0, gettext_lazy("a program")),
+    (b"\xca\xfe\xba\xbe", 0, gettext_lazy("a program")),
+    (b"\xcf\xfa\xed\xfe", 0, gettext_lazy("a program")),
+    (b"#!", 0, gettext_lazy("a script")),
+    (b"PK\x03\x04", 0, gettext_lazy("a ZIP archive or Office document")),
+    (b"Rar!", 0, gettext_lazy("a RAR archive")),
+    (b"7z\xbc\xaf\x27\x1c", 0, gettext_lazy("a 7-Zip archive")),
+    (b"\x1f\x8b", 0, gettext_lazy("a compressed (gzip) file")),
+    (b"GIF8", 0, gettext_lazy("a GIF image")),
+    (b"II*\x00", 0, gettext_lazy("a TIFF image")),
+    (b"MM\x00*", 0, gettext_lazy("a TIFF image")),
+    (b"\xd0\xcf\x11\xe0", 0, gettext_lazy("an old Office document")),
+    (b"{\\rtf", 0, gettext_lazy("a rich text document")),
 ]
 
 
@@ -85,17 +88,17 @@ def describe_content(head: bytes) -> str | None:
     """Return what a file is in words ("a program"), or None when we cannot tell."""
     kind = sniff_kind(head)
     if kind:
-        return KIND_DESCRIPTIONS[kind]
+        return str(KIND_DESCRIPTIONS[kind])
     if head[4:8] == b"ftyp":
         brand = head[8:12]
         if brand in (b"avif", b"avis"):
-            return "an AVIF image"
-        return "a video"
+            return _("an AVIF image")
+        return _("a video")
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "a WebP image"
+        return _("a WebP image")
     for magic, offset, words in _OTHER_KINDS:
         if head[offset : offset + len(magic)] == magic:
-            return words
+            return str(words)
     return None
 
 
@@ -149,11 +152,21 @@ def allowed_kinds(room: Room) -> list[str]:
     return kinds or list(DEFAULT_ATTACHMENT_KINDS)
 
 
+def _kinds_listed(kinds: list[str]) -> str:
+    """Return "PDF, JPEG, PNG or HEIC" for the kinds given."""
+    words = [KIND_WORDS[k] for k in kinds]
+    if len(words) == 1:
+        return words[0]
+    # Translators: a list of file kinds and the last one, e.g. "PDF, JPEG, PNG or HEIC".
+    return _("%(kinds)s or %(last)s") % {
+        "kinds": ", ".join(words[:-1]),
+        "last": words[-1],
+    }
+
+
 def kinds_in_words(kinds: list[str]) -> str:
     """Return "a PDF, JPEG, PNG or HEIC file" for the kinds given."""
-    words = [KIND_WORDS[k] for k in kinds]
-    listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
-    return f"a {listed} file"
+    return _("a %(kinds)s file") % {"kinds": _kinds_listed(kinds)}
 
 
 def accept_attribute(kinds: list[str]) -> str:
@@ -177,12 +190,19 @@ def size_in_words(size: int) -> str:
 def rules_in_words(room: Room) -> str:
     """Return the room's rules in plain words."""
     count = room.attachment_max_files
-    kinds = kinds_in_words(allowed_kinds(room)).removeprefix("a ")
-    files = "1 file" if count == 1 else f"up to {count} files"
-    return (
-        f"{kinds[0].upper()}{kinds[1:]}s of up to {room.attachment_max_mb} MB each. "
-        f"You can attach {files}."
+    kinds = capfirst(
+        _("%(kinds)s files of up to %(size)s MB each.")
+        % {"kinds": _kinds_listed(allowed_kinds(room)), "size": room.attachment_max_mb}
     )
+    if count == 1:
+        files = _("You can attach 1 file.")
+    else:
+        files = ngettext(
+            "You can attach up to %(count)s file.",
+            "You can attach up to %(count)s files.",
+            count,
+        ) % {"count": count}
+    return f"{kinds} {files}"
 
 
 def check_upload(file: UploadedFile, room: Room, *, attached: int = 0) -> str:
@@ -195,14 +215,21 @@ def check_upload(file: UploadedFile, room: Room, *, attached: int = 0) -> str:
     if attached >= room.attachment_max_files:
         count = room.attachment_max_files
         raise ValidationError(
-            f"You can attach up to {count} file{'s' if count != 1 else ''}, so “{name}” "
-            "was not added. Remove a file first to add another.",
+            ngettext(
+                "You can attach up to %(count)s file, so “%(name)s” was not added. "
+                "Remove a file first to add another.",
+                "You can attach up to %(count)s files, so “%(name)s” was not added. "
+                "Remove a file first to add another.",
+                count,
+            )
+            % {"count": count, "name": name},
             code="too_many",
         )
     size = file.size or 0
     if size == 0:
         raise ValidationError(
-            f"“{name}” is empty. Please choose the file again.", code="empty"
+            _("“%(name)s” is empty. Please choose the file again.") % {"name": name},
+            code="empty",
         )
     file.seek(0)
     head = file.read(HEAD_BYTES)
@@ -214,17 +241,27 @@ def check_upload(file: UploadedFile, room: Room, *, attached: int = 0) -> str:
         what = describe_content(head)
         if what is None:
             raise ValidationError(
-                f"We couldn't tell what kind of file “{name}” is. Please attach {wanted}.",
+                _(
+                    "We couldn't tell what kind of file “%(name)s” is. Please attach "
+                    "%(kinds)s."
+                )
+                % {"name": name, "kinds": wanted},
                 code="unknown_kind",
             )
         raise ValidationError(
-            f"“{name}” is {what} — please attach {wanted}.", code="wrong_kind"
+            _("“%(name)s” is %(what)s — please attach %(kinds)s.")
+            % {"name": name, "what": what, "kinds": wanted},
+            code="wrong_kind",
         )
     limit = room.attachment_max_mb * MB
     if size > limit:
         raise ValidationError(
-            f"“{name}” is {size_in_words(size)}; the limit is "
-            f"{room.attachment_max_mb} MB per file.",
+            _("“%(name)s” is %(size)s; the limit is %(limit)s MB per file.")
+            % {
+                "name": name,
+                "size": size_in_words(size),
+                "limit": room.attachment_max_mb,
+            },
             code="too_large",
         )
     return kind

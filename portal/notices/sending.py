@@ -20,6 +20,8 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.booking.calendar import ics_for_visit
 from portal.booking.summary import format_when
@@ -41,15 +43,16 @@ LEASE = timedelta(minutes=5)
 BACKOFF = [timedelta(minutes=m) for m in (1, 5, 30, 120, 480, 960)]
 BATCH = 20
 
+# Each said with `% {"clinic": <the clinic's name>}`.
 SUBJECTS = {
-    Kind.BOOKED: "Your appointment with {clinic} is booked",
-    Kind.WALKIN: "You're checked in with {clinic}",
-    Kind.ECONSULT: "Your question to {clinic} is sent",
-    Kind.RESCHEDULED: "Your appointment with {clinic} has moved",
-    Kind.CANCELLED: "Your appointment with {clinic} is cancelled",
-    Kind.REMINDER: "Reminder: your appointment with {clinic}",
-    Kind.CLINIC_CANCELLED: "{clinic} has cancelled your appointment",
-    Kind.REPLY: "{clinic} has replied to your question",
+    Kind.BOOKED: gettext_lazy("Your appointment with %(clinic)s is booked"),
+    Kind.WALKIN: gettext_lazy("You're checked in with %(clinic)s"),
+    Kind.ECONSULT: gettext_lazy("Your question to %(clinic)s is sent"),
+    Kind.RESCHEDULED: gettext_lazy("Your appointment with %(clinic)s has moved"),
+    Kind.CANCELLED: gettext_lazy("Your appointment with %(clinic)s is cancelled"),
+    Kind.REMINDER: gettext_lazy("Reminder: your appointment with %(clinic)s"),
+    Kind.CLINIC_CANCELLED: gettext_lazy("%(clinic)s has cancelled your appointment"),
+    Kind.REPLY: gettext_lazy("%(clinic)s has replied to your question"),
 }
 CANCELLING = {Kind.CANCELLED, Kind.CLINIC_CANCELLED}
 WITH_CALENDAR = {Kind.BOOKED, Kind.RESCHEDULED, *CANCELLING}
@@ -153,7 +156,7 @@ def _give_up(notice: Notice, why: str) -> None:
 def message(notice: Notice, to: str) -> EmailMultiAlternatives:
     """The email for a notice: plain text and HTML, and a calendar file where it helps."""
     branding = current_branding()
-    clinic = branding.get("clinic_name") or "your clinic"
+    clinic = branding.get("clinic_name") or _("your clinic")
     link = f"{notice.portal_url.rstrip('/')}/visits/{notice.visit_id}/"
     room = Room.objects.filter(code=notice.room_code).first()
     clinic_zone = clinic_time_zone(room) if room else ""
@@ -172,7 +175,7 @@ def message(notice: Notice, to: str) -> EmailMultiAlternatives:
         "support_email": branding.get("support_email") or "",
     }
     email = EmailMultiAlternatives(
-        subject=SUBJECTS[Kind(notice.kind)].format(clinic=clinic),
+        subject=SUBJECTS[Kind(notice.kind)] % {"clinic": clinic},
         body=render_to_string("emails/notice.txt", context),
         to=[to],
     )

@@ -7,47 +7,97 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.forms import AccessibleForm
 
 NAME = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '’.\-])*$")
 DATE_INPUTS = ["%Y-%m-%d", "%m/%d/%Y"]
 
+# Whose details a form asks for: the patient's own ("your") or someone in their care's
+# ("their"). Every message is a whole sentence for each, so that a translation can word
+# it as its language needs.
+YOUR, THEIR = "your", "their"
 
-def _name_field(label: str, autocomplete: str, whose: str = "your") -> forms.CharField:
+_LABELS = {
+    "first": gettext_lazy("First name"),
+    "last": gettext_lazy("Last name"),
+}
+_NAME_REQUIRED = {
+    ("first", YOUR): gettext_lazy("Enter your first name."),
+    ("first", THEIR): gettext_lazy("Enter their first name."),
+    ("last", YOUR): gettext_lazy("Enter your last name."),
+    ("last", THEIR): gettext_lazy("Enter their last name."),
+}
+_NAME_LETTERS = {
+    ("first", YOUR): gettext_lazy(
+        "Enter your first name using letters, spaces, hyphens or apostrophes."
+    ),
+    ("first", THEIR): gettext_lazy(
+        "Enter their first name using letters, spaces, hyphens or apostrophes."
+    ),
+    ("last", YOUR): gettext_lazy(
+        "Enter your last name using letters, spaces, hyphens or apostrophes."
+    ),
+    ("last", THEIR): gettext_lazy(
+        "Enter their last name using letters, spaces, hyphens or apostrophes."
+    ),
+}
+_BIRTH_DATE = {
+    YOUR: {
+        "required": gettext_lazy("Enter your date of birth."),
+        "invalid": gettext_lazy(
+            "Enter your date of birth as a real date, for example 12/31/1980."
+        ),
+        "future": gettext_lazy("Your date of birth must be in the past."),
+        "too_old": gettext_lazy("Check the year of your date of birth."),
+    },
+    THEIR: {
+        "required": gettext_lazy("Enter their date of birth."),
+        "invalid": gettext_lazy(
+            "Enter their date of birth as a real date, for example 12/31/1980."
+        ),
+        "future": gettext_lazy("Their date of birth must be in the past."),
+        "too_old": gettext_lazy("Check the year of their date of birth."),
+    },
+}
+
+
+def _name_field(part: str, autocomplete: str, whose: str = YOUR) -> forms.CharField:
+    """The first ("first") or last ("last") name field, for `whose` name it is."""
     return forms.CharField(
-        label=label,
+        label=_LABELS[part],
         max_length=50,
         widget=forms.TextInput(attrs={"autocomplete": autocomplete}),
-        error_messages={"required": f"Enter {whose} {label.lower()}."},
+        error_messages={"required": _NAME_REQUIRED[part, whose]},
     )
 
 
-def clean_name(value: str, label: str, whose: str = "your") -> str:
+def clean_name(value: str, part: str, whose: str = YOUR) -> str:
     value = " ".join(value.split())
     if not NAME.match(value):
-        raise ValidationError(
-            f"Enter {whose} {label} using letters, spaces, hyphens or apostrophes."
-        )
+        raise ValidationError(_NAME_LETTERS[part, whose])
     return value
 
 
 class BirthDateField(forms.DateField):
-    def __init__(self, whose: str = "your", **kwargs: Any) -> None:
+    def __init__(self, whose: str = YOUR, **kwargs: Any) -> None:
         self.whose = whose
+        messages = _BIRTH_DATE[whose]
         super().__init__(
-            label="Date of birth",
+            label=gettext_lazy("Date of birth"),
             input_formats=DATE_INPUTS,
             widget=forms.DateInput(
                 attrs={
                     "type": "date",
-                    "autocomplete": "bday" if whose == "your" else "off",
+                    "autocomplete": "bday" if whose == YOUR else "off",
                 },
                 format="%Y-%m-%d",
             ),
             error_messages={
-                "required": f"Enter {whose} date of birth.",
-                "invalid": f"Enter {whose} date of birth as a real date, for example 12/31/1980.",
+                "required": messages["required"],
+                "invalid": messages["invalid"],
             },
             **kwargs,
         )
@@ -58,37 +108,35 @@ class BirthDateField(forms.DateField):
             return
         today = timezone.localdate()
         if value > today:
-            raise ValidationError(
-                f"{self.whose.capitalize()} date of birth must be in the past."
-            )
+            raise ValidationError(_BIRTH_DATE[self.whose]["future"])
         if value.year < today.year - 125:
-            raise ValidationError(f"Check the year of {self.whose} date of birth.")
+            raise ValidationError(_BIRTH_DATE[self.whose]["too_old"])
 
 
 class NameAndBirthForm(AccessibleForm):
-    first_name = _name_field("First name", "given-name")
-    last_name = _name_field("Last name", "family-name")
+    first_name = _name_field("first", "given-name")
+    last_name = _name_field("last", "family-name")
     dob = BirthDateField()
 
     def clean_first_name(self) -> str:
-        return clean_name(self.cleaned_data["first_name"], "first name")
+        return clean_name(self.cleaned_data["first_name"], "first")
 
     def clean_last_name(self) -> str:
-        return clean_name(self.cleaned_data["last_name"], "last name")
+        return clean_name(self.cleaned_data["last_name"], "last")
 
 
 class PersonInCareForm(AccessibleForm):
     """Someone in the patient's care: their own name and date of birth."""
 
-    first_name = _name_field("First name", "off", "their")
-    last_name = _name_field("Last name", "off", "their")
-    dob = BirthDateField(whose="their")
+    first_name = _name_field("first", "off", THEIR)
+    last_name = _name_field("last", "off", THEIR)
+    dob = BirthDateField(whose=THEIR)
 
     def clean_first_name(self) -> str:
-        return clean_name(self.cleaned_data["first_name"], "first name", "their")
+        return clean_name(self.cleaned_data["first_name"], "first", THEIR)
 
     def clean_last_name(self) -> str:
-        return clean_name(self.cleaned_data["last_name"], "last name", "their")
+        return clean_name(self.cleaned_data["last_name"], "last", THEIR)
 
 
 class BirthDateForm(AccessibleForm):
@@ -99,20 +147,20 @@ class BirthDateForm(AccessibleForm):
 
 class EmailSignInForm(AccessibleForm):
     email = forms.EmailField(
-        label="Email address",
-        help_text="We'll email you a 6-digit code to sign in.",
+        label=gettext_lazy("Email address"),
+        help_text=gettext_lazy("We'll email you a 6-digit code to sign in."),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={
-            "required": "Enter your email address.",
-            "invalid": "Enter an email address like name@example.com.",
+            "required": gettext_lazy("Enter your email address."),
+            "invalid": gettext_lazy("Enter an email address like name@example.com."),
         },
     )
 
 
 class CodeForm(AccessibleForm):
     code = forms.CharField(
-        label="6-digit code",
+        label=gettext_lazy("6-digit code"),
         max_length=20,
         widget=forms.TextInput(
             attrs={
@@ -121,11 +169,13 @@ class CodeForm(AccessibleForm):
                 "pattern": "[0-9 ]*",
             }
         ),
-        error_messages={"required": "Enter the 6-digit code from the email."},
+        error_messages={
+            "required": gettext_lazy("Enter the 6-digit code from the email.")
+        },
     )
 
     def clean_code(self) -> str:
         code = re.sub(r"[\s-]", "", self.cleaned_data["code"])
         if not re.fullmatch(r"\d{6}", code):
-            raise ValidationError("The code is 6 digits, for example 123456.")
+            raise ValidationError(_("The code is 6 digits, for example 123456."))
         return code

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from portal.booking.summary import format_time, format_when
 from portal.visits.rows import (
     HistoryRow,
@@ -35,8 +37,8 @@ def row_for(
     return HistoryRow(
         visit=visit,
         kind=kind_name(visit),
-        status="In progress" if in_progress else status_name(visit),
-        when=format_when(visit.start or visit.created, zone) or "Date not given",
+        status=_("In progress") if in_progress else status_name(visit),
+        when=format_when(visit.start or visit.created, zone) or _("Date not given"),
         provider=visit.provider.display_name if visit.provider else "",
         join=can_join(visit, now, in_progress=in_progress),
         change=not in_progress and can_change(visit, now),

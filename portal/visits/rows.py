@@ -6,19 +6,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from portal.vsee.schemas import CloseReason, Visit, VisitStatus, VisitType
 
 KINDS = {
-    VisitType.WALKIN: "Video visit",
-    VisitType.APPOINTMENT: "Appointment",
-    VisitType.ECONSULT: "E-consult",
+    VisitType.WALKIN: gettext_lazy("Video visit"),
+    VisitType.APPOINTMENT: gettext_lazy("Appointment"),
+    VisitType.ECONSULT: gettext_lazy("E-consult"),
 }
 STATUSES = {
-    VisitStatus.PENDING: "Waiting",
-    VisitStatus.CONFIRMED: "Booked",
-    VisitStatus.IN_PROGRESS: "In progress",
-    VisitStatus.COMPLETED: "Completed",
-    VisitStatus.CANCELLED: "Cancelled",
+    VisitStatus.PENDING: gettext_lazy("Waiting"),
+    VisitStatus.CONFIRMED: gettext_lazy("Booked"),
+    VisitStatus.IN_PROGRESS: gettext_lazy("In progress"),
+    VisitStatus.COMPLETED: gettext_lazy("Completed"),
+    VisitStatus.CANCELLED: gettext_lazy("Cancelled"),
 }
 OPEN, LIVE, DONE = VisitStatus.PENDING, VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED
 BOOKED, CANCELLED = VisitStatus.CONFIRMED, VisitStatus.CANCELLED
@@ -32,28 +35,30 @@ JOIN_EARLY_SECONDS = 15 * 60
 
 
 def kind_name(visit: Visit) -> str:
-    return KINDS.get(visit.type or 0, "Visit")
+    return str(KINDS.get(visit.type or 0, _("Visit")))
 
 
 # Why a walk-in was closed, in the patient's words (reference: POST /visits/close).
 WALKIN_CLOSED = {
-    CloseReason.PATIENT_EXIT_ROOM: "Left the waiting room",
-    CloseReason.MAX_WAITING_TIME_REACHED: "Waiting time ran out",
+    CloseReason.PATIENT_EXIT_ROOM: gettext_lazy("Left the waiting room"),
+    CloseReason.MAX_WAITING_TIME_REACHED: gettext_lazy("Waiting time ran out"),
 }
 
 
 def status_name(visit: Visit) -> str:
     if visit.status is None:
-        return "Status unknown"
+        return _("Status unknown")
     if visit.type == ECONSULT and visit.status == BOOKED:
-        return "Sent"  # a new e-consult is "confirmed" in VSee's words
+        return _("Sent")  # a new e-consult is "confirmed" in VSee's words
     if visit.type == WALKIN and visit.status == CANCELLED:
         # A walk-in ends "cancelled" only by leaving the queue or waiting too long.
         reason = (visit.model_extra or {}).get("close_reason")
-        return WALKIN_CLOSED.get(
-            str(reason), WALKIN_CLOSED[CloseReason.PATIENT_EXIT_ROOM]
+        return str(
+            WALKIN_CLOSED.get(str(reason), WALKIN_CLOSED[CloseReason.PATIENT_EXIT_ROOM])
         )
-    return STATUSES.get(visit.status, f"Status {visit.status}")
+    if visit.status in STATUSES:
+        return str(STATUSES[visit.status])
+    return _("Status %(code)s") % {"code": visit.status}
 
 
 def is_upcoming(visit: Visit, now: int) -> bool:

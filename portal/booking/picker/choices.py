@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from portal.vsee.schemas import Consultation
 
 _CURRENCY_SIGNS = {"USD": "$", "CAD": "CA$", "AUD": "A$", "EUR": "€", "GBP": "£"}
@@ -28,12 +31,16 @@ def duration_label(consultation: Consultation) -> str:
     if minutes <= 0:
         return ""
     hours, rest = divmod(minutes, 60)
-    parts = []
-    if hours:
-        parts.append(f"{hours} hour{'s' if hours > 1 else ''}")
-    if rest:
-        parts.append(f"{rest} minutes")
-    return " ".join(parts)
+    in_hours = ngettext("%(count)s hour", "%(count)s hours", hours) % {"count": hours}
+    # Translators: English says "minutes" even for 1 (as the portal always has); give
+    # each form its proper wording in your language.
+    in_minutes = ngettext("%(count)s minutes", "%(count)s minutes", rest) % {
+        "count": rest
+    }
+    if hours and rest:
+        # Translators: a duration, e.g. "1 hour 30 minutes".
+        return _("%(hours)s %(minutes)s") % {"hours": in_hours, "minutes": in_minutes}
+    return in_hours if hours else in_minutes
 
 
 def price_label(consultation: Consultation) -> str:
@@ -63,7 +70,7 @@ def consultation_choices(
     return [
         ConsultationChoice(
             id=c.id or "",
-            description=c.description or "Video visit",
+            description=c.description or _("Video visit"),
             duration=duration_label(c),
             price=price_label(c),
         )
@@ -88,7 +95,10 @@ def provider_choices(
         return []
     names = names or {}
     return [
-        ProviderChoice(id=pid, label=names.get(pid) or f"Provider {n}")
+        ProviderChoice(
+            id=pid,
+            label=names.get(pid) or _("Provider %(number)s") % {"number": n},
+        )
         for n, pid in enumerate(provider_ids, start=1)
     ]
 

@@ -9,6 +9,9 @@ from datetime import date, datetime
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 from portal.booking.picker.choices import (
     ConsultationChoice,
     ProviderChoice,
@@ -35,7 +38,9 @@ from portal.vsee.errors import VSeeAuthExpired, VSeeError
 from portal.vsee.schemas import Consultation, Slot
 from portal.vsee.service import PatientVSee, clinic_availability, get_room_providers
 
-UNKNOWN_ZONE = "We couldn't find that time zone. Try a big city near you, such as Denver or Berlin."
+UNKNOWN_ZONE = gettext_lazy(
+    "We couldn't find that time zone. Try a big city near you, such as Denver or Berlin."
+)
 
 # The logger keeps the name it had before the picker became a package.
 log = logging.getLogger("portal.booking.picker")
@@ -262,7 +267,7 @@ class PickerPage:
     @property
     def provider_label(self) -> str:
         chosen = next((p for p in self.providers if p.id == self.provider_id), None)
-        return chosen.label if chosen else "Any provider"
+        return chosen.label if chosen else _("Any provider")
 
     @property
     def problem_is_zone(self) -> bool:
@@ -306,10 +311,13 @@ def load_page(
                     else current_week(zone, now)
                 )
                 page.days = group_by_day([], page.week, now)
-                page.notice = (
-                    f"There are no free times in the next {FIRST_AVAILABLE_WEEKS} weeks. "
-                    "Please try again later or call the clinic."
-                )
+                page.notice = ngettext(
+                    "There are no free times in the next %(weeks)s week. "
+                    "Please try again later or call the clinic.",
+                    "There are no free times in the next %(weeks)s weeks. "
+                    "Please try again later or call the clinic.",
+                    FIRST_AVAILABLE_WEEKS,
+                ) % {"weeks": FIRST_AVAILABLE_WEEKS}
                 return page
             page.week, slots = found
         else:

@@ -8,6 +8,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils.dates import MONTHS, WEEKDAYS, WEEKDAYS_ABBR
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from portal.booking.picker.weeks import (
     Week,
     _midnight,
@@ -28,13 +32,21 @@ _SLOT_VALUE = re.compile(r"^(\d{1,11})-(\d{1,11})$")
 
 def time_label(value: datetime) -> str:
     """Return "9:05 AM"."""
-    suffix = "AM" if value.hour < 12 else "PM"
-    return f"{value.hour % 12 or 12}:{value.minute:02d} {suffix}"
+    named = {"hour": value.hour % 12 or 12, "minute": f"{value.minute:02d}"}
+    if value.hour < 12:
+        # Translators: a time of day before noon, e.g. "9:05 AM" (the hour is 1 to 12).
+        return _("%(hour)s:%(minute)s AM") % named
+    # Translators: a time of day from noon, e.g. "2:30 PM" (the hour is 1 to 12).
+    return _("%(hour)s:%(minute)s PM") % named
 
 
 def day_label(day: date) -> str:
     """Return "Tuesday, March 10"."""
-    return f"{day:%A}, {day:%B} {day.day}"
+    return _("%(weekday)s, %(month)s %(day)s") % {
+        "weekday": WEEKDAYS[day.weekday()],
+        "month": MONTHS[day.month],
+        "day": day.day,
+    }
 
 
 @dataclass(frozen=True)
@@ -86,7 +98,7 @@ class Day:
     @property
     def weekday(self) -> str:
         """ "Tue", for the day strip."""
-        return f"{self.date:%a}"
+        return str(WEEKDAYS_ABBR[self.date.weekday()])
 
     @property
     def count_label(self) -> str:
@@ -94,8 +106,10 @@ class Day:
         shows the number alone)."""
         count = len(self.slots)
         if not count:
-            return "no free times"
-        return f"{count} free time{'s' if count > 1 else ''}"
+            return _("no free times")
+        return ngettext("%(count)s free time", "%(count)s free times", count) % {
+            "count": count
+        }
 
 
 def merge_slots(

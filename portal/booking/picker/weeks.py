@@ -6,6 +6,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils.dates import MONTHS_3
+from django.utils.translation import gettext as _
+
 MAX_WEEKS_AHEAD = 52
 DAYS_IN_WEEK = 7
 
@@ -75,7 +78,13 @@ class Week:
     def label(self) -> str:
         # The strip below names the weekdays; one line on a 320 px phone.
         first, last = self.first_day, self.last_day
-        return f"{first:%b} {first.day} – {last:%b} {last.day}"
+        # Translators: a week, e.g. "Mar 3 – Mar 9" (abbreviated months).
+        return _("%(first_month)s %(first_day)s – %(last_month)s %(last_day)s") % {
+            "first_month": MONTHS_3[first.month].title(),
+            "first_day": first.day,
+            "last_month": MONTHS_3[last.month].title(),
+            "last_day": last.day,
+        }
 
     def contains(self, timestamp: int) -> bool:
         return self.start <= timestamp < self.end

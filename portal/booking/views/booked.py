@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from portal.booking.calendar import ics_for_visit
@@ -52,7 +53,7 @@ def booked(request: PortalRequest, visit_id: str) -> HttpResponse:
     ctx = {
         "visit": visit,
         "for": for_person.first_name if for_person else "",
-        "kind": KIND_NAMES.get(visit.type or 0, "Visit"),
+        "kind": KIND_NAMES.get(visit.type or 0, _("Visit")),
         "option": OPTION_KEYS.get(visit.type or 0, ""),
         # The embed's "booked" event: once, not again on a reload of this page.
         "just_booked": just_booked,
@@ -74,7 +75,7 @@ def calendar(request: PortalRequest, visit_id: str) -> HttpResponse:
     visit = own_visit_or_404(request, visit_id)
     if not (visit.start and visit.end):
         raise Http404
-    clinic = current_branding().get("clinic_name") or "your clinic"
+    clinic = current_branding().get("clinic_name") or _("your clinic")
     body = ics_for_visit(
         visit,
         clinic_name=clinic,
@@ -109,7 +110,7 @@ def join(request: PortalRequest, visit_id: str) -> HttpResponse:
         if not (current and current.id == visit.id):
             messages.info(
                 request,
-                "You can join from 15 minutes before the start of your appointment.",
+                _("You can join from 15 minutes before the start of your appointment."),
             )
             detail = reverse("visits:detail", args=[visit.id])
             if _wants_json(request):

@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -55,7 +57,7 @@ UNSYNCED_KEY = "booking.files.unsynced"
 # Continue without a required file: said once by the GET it redirects to (Post/Redirect/
 # Get), so Back or a refresh later shows the page without the old problem.
 PROBLEM_KEY = "booking.files.problem"
-NEEDS_A_FILE = "Attach at least one file to continue."
+NEEDS_A_FILE = gettext_lazy("Attach at least one file to continue.")
 FIELD = "files"
 ADDED_HEADER = "X-Files-Added"
 
@@ -92,11 +94,18 @@ def _too_large(request: PortalRequest, code: str, option: str) -> HttpResponse:
     if isinstance(step, HttpResponse):
         return step
     room = step.room
-    error = (
+    count = room.attachment_max_files
+    error = ngettext(
+        # Translators: English says "files" even for 1 (as the portal always has); give
+        # each form its proper wording in your language.
         "Those files are too large to send together. You can attach up to "
-        f"{room.attachment_max_files} files of up to {room.attachment_max_mb} MB each: "
-        "please choose fewer or smaller files."
-    )
+        "%(count)s files of up to %(size)s MB each: please choose fewer or smaller "
+        "files.",
+        "Those files are too large to send together. You can attach up to "
+        "%(count)s files of up to %(size)s MB each: please choose fewer or smaller "
+        "files.",
+        count,
+    ) % {"count": count, "size": room.attachment_max_mb}
     response = _render(request, step, errors=[error])
     if not request.htmx:  # htmx swaps only 2xx answers: the fragment says it with a 200
         response.status_code = 413
@@ -149,15 +158,17 @@ def file_remove(
             return _render(
                 request,
                 step,
-                vsee_down="We couldn't reach the clinic just now, so the file is still "
-                "attached. Please try again in a moment.",
+                vsee_down=_(
+                    "We couldn't reach the clinic just now, so the file is still "
+                    "attached. Please try again in a moment."
+                ),
             )
-        name = _stored(request).get(file_id, {}).get("name", "the file")
+        name = _stored(request).get(file_id, {}).get("name", _("the file"))
         draft.file_ids = remaining
         save_draft(request.session, draft)
         _store(request, draft.file_ids, _stored(request))
         request.session.pop(UNSYNCED_KEY, None)
-        status = f"Removed “{name}”."
+        status = _("Removed “%(name)s”.") % {"name": name}
     if request.htmx:
         return _render(request, step, status=status)
     if status:
@@ -173,7 +184,7 @@ def _upload(
     room, draft = step.room, step.draft
     chosen = request.FILES.getlist(FIELD)
     if not chosen:
-        return _render(request, step, errors=["Choose a file to attach."])
+        return _render(request, step, errors=[_("Choose a file to attach.")])
     errors: list[str] = []
     accepted = []
     for upload in chosen:
@@ -205,12 +216,22 @@ def _upload(
         except VSeeError as exc:
             _vsee_failed(request, step, exc, "upload")
             left = len(accepted) - len(added)
-            vsee_down = (
-                "We couldn't reach the clinic just now, so "
-                + ("your file was" if left == 1 else f"{left} files were")
-                + " not sent. The files in your list are kept — please choose the "
-                "rest again in a moment."
-            )
+            if left == 1:
+                vsee_down = _(
+                    "We couldn't reach the clinic just now, so your file was not "
+                    "sent. The files in your list are kept — please choose the rest "
+                    "again in a moment."
+                )
+            else:
+                vsee_down = ngettext(
+                    "We couldn't reach the clinic just now, so %(count)s file was "
+                    "not sent. The files in your list are kept — please choose the "
+                    "rest again in a moment.",
+                    "We couldn't reach the clinic just now, so %(count)s files were "
+                    "not sent. The files in your list are kept — please choose the "
+                    "rest again in a moment.",
+                    left,
+                ) % {"count": left}
             break
         draft.file_ids.append(sent.id)
         stored[sent.id] = {"name": name, "size": len(content), "kind": kind}
@@ -232,7 +253,7 @@ def _upload(
             raise
         except VSeeError as exc:
             _vsee_failed(request, step, exc, "attach")
-            vsee_down = vsee_down or (
+            vsee_down = vsee_down or _(
                 "We couldn't reach the clinic just now. Your files are kept here and "
                 "will be added to your visit when you continue."
             )
@@ -254,7 +275,7 @@ def _upload(
 def _continue(request: PortalRequest, step: Step) -> HttpResponse:
     room, option = step.room, step.option.key
     if room.attachments_required and not step.draft.file_ids:
-        request.session[PROBLEM_KEY] = NEEDS_A_FILE
+        request.session[PROBLEM_KEY] = str(NEEDS_A_FILE)
         return _redirect(request, request.path)
     if request.session.get(UNSYNCED_KEY):
         try:
@@ -266,8 +287,10 @@ def _continue(request: PortalRequest, step: Step) -> HttpResponse:
             return _render(
                 request,
                 step,
-                vsee_down="We couldn't reach the clinic just now. Your files are kept "
-                "here — please try again in a moment.",
+                vsee_down=_(
+                    "We couldn't reach the clinic just now. Your files are kept "
+                    "here — please try again in a moment."
+                ),
                 full_page=True,
             )
     if request.htmx:  # the Continue of the upload form, sent by htmx: a whole new page
@@ -311,7 +334,7 @@ def _attached(request: PortalRequest, step: Step) -> list[dict[str, Any]]:
         files.append(
             {
                 "id": file_id,
-                "name": info.get("name") or "Attached file",
+                "name": info.get("name") or _("Attached file"),
                 "kind": KIND_WORDS.get(info.get("kind", ""), ""),
                 "size": size_in_words(info["size"]) if info.get("size") else "",
             }
@@ -323,8 +346,13 @@ def _added_in_words(added: list[str]) -> str:
     if not added:
         return ""
     if len(added) == 1:
-        return f"Added “{added[0]}”."
-    return f"Added {len(added)} files: " + ", ".join(f"“{n}”" for n in added) + "."
+        return _("Added “%(name)s”.") % {"name": added[0]}
+    names = ", ".join(f"“{n}”" for n in added)
+    return ngettext(
+        "Added %(count)s file: %(names)s.",
+        "Added %(count)s files: %(names)s.",
+        len(added),
+    ) % {"count": len(added), "names": names}
 
 
 def _redirect(request: PortalRequest, url: str) -> HttpResponse:

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from portal.booking.draft import load_draft, save_draft
@@ -78,8 +79,10 @@ def intake_form_step(request: PortalRequest, code: str, option: str) -> HttpResp
         if choose_person(request, step, "" if chosen == MYSELF else chosen):
             messages.info(
                 request,
-                "Answers filled in from a previous visit were for someone else: "
-                "please check the form for this visit.",
+                _(
+                    "Answers filled in from a previous visit were for someone else: "
+                    "please check the form for this visit."
+                ),
             )
             return HttpResponseRedirect(request.path)
     try:

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from portal.booking.consent import (
@@ -80,7 +81,10 @@ def review(request: PortalRequest, code: str, option: str) -> HttpResponse:
             return _go_to_booked(request, draft, made)
         messages.info(
             request,
-            "We couldn't confirm this just now. Please check your visits, or try again.",
+            _(
+                "We couldn't confirm this just now. Please check your visits, or try "
+                "again."
+            ),
         )
         return _render(request, step, status=409)
     vsee = step.vsee()

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from portal.booking.flow import load_step
@@ -43,18 +44,22 @@ def someone(request: PortalRequest, code: str, option: str) -> HttpResponse:
         me = None  # can't compare; the person is added all the same
     if me is not None and me.same_person_as(who):
         form.add_error(
-            None, "Those are your own details: choose \u201cMe\u201d instead."
+            None,
+            # Translators: “Me” is the answer to "Who is this visit for?" (people.py).
+            _("Those are your own details: choose \u201cMe\u201d instead."),
         )
         return redirect_with_problems(request, form)
     if len(people_in_care(request.session)) >= MOST_PEOPLE:
         form.add_error(
-            None, "Your list is full. Please call the clinic to book for someone else."
+            None,
+            _("Your list is full. Please call the clinic to book for someone else."),
         )
         return redirect_with_problems(request, form)
     person = add_person(request.session, who)
     choose_person(request, step, person.key)
     messages.success(
         request,
-        f"{person.first_name} is on your list now. This visit is for {person.first_name}.",
+        _("%(name)s is on your list now. This visit is for %(name)s.")
+        % {"name": person.first_name},
     )
     return HttpResponseRedirect(back)

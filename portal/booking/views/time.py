@@ -21,6 +21,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from portal.booking.draft import save_draft
@@ -39,7 +40,7 @@ from portal.vsee.service import current_patient
 log = logging.getLogger(__name__)
 
 OPTION = "appointment"
-CHOOSE_CONSULTATION = "Please choose a type of visit first."
+CHOOSE_CONSULTATION = gettext_lazy("Please choose a type of visit first.")
 # What a link into the picker may carry through the state question; the picker checks them.
 PICKER_PARAMS = ("consultation", "provider", "week", "day", "first")
 STATE_NAMES = dict(US_STATES)
@@ -95,7 +96,7 @@ def time_step(request: PortalRequest, code: str) -> HttpResponse:
         location="" if patient_view else step.draft.answers.get("location") or "",
     )
     if not isinstance(picker, Picker):
-        problem = CHOOSE_CONSULTATION if request.method == "POST" else ""
+        problem = str(CHOOSE_CONSULTATION) if request.method == "POST" else ""
         return _render_choice(request, step, consultations, problem=problem)
     if request.method == "POST":
         return _choose(request, step, picker, patient_view)
@@ -141,7 +142,7 @@ def _context(request: PortalRequest, step: Step, patient_view: bool) -> dict:
         "option": step.option,
         "progress": progress(step.room, OPTION, "time"),
         "back_to_answers": patient_view,
-        "state_name": "" if patient_view else STATE_NAMES.get(location, ""),
+        "state_name": "" if patient_view else str(STATE_NAMES.get(location, "")),
         "where_url": reverse("time_where", args=[step.room.code])
         + picker_query(request.GET),
     }

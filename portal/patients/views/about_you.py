@@ -14,6 +14,8 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from portal.clinic import audit
@@ -81,8 +83,14 @@ def _confirm_birth_date(
             return _paused(request, challenge)
         form.add_error(
             "dob",
-            "That date of birth doesn't match the one the clinic has for this email. "
-            f"You can try {left} more time{'s' if left != 1 else ''}.",
+            ngettext(
+                "That date of birth doesn't match the one the clinic has for this "
+                "email. You can try %(count)s more time.",
+                "That date of birth doesn't match the one the clinic has for this "
+                "email. You can try %(count)s more times.",
+                left,
+            )
+            % {"count": left},
         )
         return redirect_with_problems(request, form)
     return _sign_in(request, challenge, code, known, form, CONFIRM)
@@ -129,8 +137,10 @@ def _sign_in(
         audit.vsee_error(exc, endpoint="users.sso")
         form.add_error(
             None,
-            "We couldn't reach the clinic to finish signing you in. "
-            "Please try again in a moment: you won't need a new code.",
+            _(
+                "We couldn't reach the clinic to finish signing you in. "
+                "Please try again in a moment: you won't need a new code."
+            ),
         )
         return render(
             request, template, {"form": form, "challenge": challenge}, status=503

@@ -13,6 +13,8 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from portal.clinic import audit
@@ -87,7 +89,10 @@ def sign_in(request: PortalRequest) -> HttpResponse:
         failed("email_not_sent")
         form.add_error(
             None,
-            "We couldn't send the email just now. Please check the address and try again.",
+            _(
+                "We couldn't send the email just now. Please check the address and "
+                "try again."
+            ),
         )
         return render(
             request, "patients/sign_in.html", {**ctx, "form": form}, status=503
@@ -123,7 +128,12 @@ def verify(request: PortalRequest) -> HttpResponse:
         left = challenge.tries_left
         form.add_error(
             "code",
-            f"That code isn't right. You can try {left} more time{'s' if left != 1 else ''}.",
+            ngettext(
+                "That code isn't right. You can try %(count)s more time.",
+                "That code isn't right. You can try %(count)s more times.",
+                left,
+            )
+            % {"count": left},
         )
         return redirect_with_problems(request, form)
     return code_problem(request, result, challenge)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from portal.clinic import audit
@@ -71,7 +72,7 @@ def guest(request: PortalRequest) -> HttpResponse:
         audit.vsee_error(exc, endpoint="users.sso", room_code=room.code)
         form.add_error(
             None,
-            "We couldn't reach the clinic just now. Please try again in a moment.",
+            _("We couldn't reach the clinic just now. Please try again in a moment."),
         )
         return render(request, "patients/guest.html", ctx, status=503)
     owner = guest_owner(data["first_name"], data["last_name"], dob)

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.booking.flow import member_id, record_vsee_error
@@ -38,7 +39,7 @@ def cancel(request: PortalRequest, visit_id: str) -> HttpResponse:
     now = int(time.time())
     zone = patient_time_zone(request, clinic_time_zone())
     if not can_change(visit, now):
-        messages.info(request, "This visit can no longer be cancelled online.")
+        messages.info(request, _("This visit can no longer be cancelled online."))
         return HttpResponseRedirect(reverse("visits:detail", args=[visit.id]))
     ctx = {"visit": visit, "when": format_when(visit.start, zone)}
     if request.method == "GET":
@@ -63,11 +64,13 @@ def cancel(request: PortalRequest, visit_id: str) -> HttpResponse:
             "visits/partials/row.html",
             {
                 "row": row_for(cancelled, zone, now),
-                "announce": "Appointment cancelled.",
+                "announce": _("Appointment cancelled."),
                 "cancelled": True,
             },
         )
-    messages.success(request, "Your appointment is cancelled.", extra_tags="cancelled")
+    messages.success(
+        request, _("Your appointment is cancelled."), extra_tags="cancelled"
+    )
     return HttpResponseRedirect(reverse("visits:history"))
 
 
@@ -106,7 +109,9 @@ def leave(request: PortalRequest, visit_id: str) -> HttpResponse:
     """GET asks "leave the waiting room?"; POST takes the patient out of the queue."""
     visit = own_visit_or_404(request, visit_id)
     if not can_leave(visit):
-        messages.info(request, "You're no longer in the waiting room for this visit.")
+        messages.info(
+            request, _("You're no longer in the waiting room for this visit.")
+        )
         return HttpResponseRedirect(reverse("visits:detail", args=[visit.id]))
     if request.method == "GET":
         return render(request, "visits/leave.html", {"visit": visit})
@@ -121,7 +126,7 @@ def leave(request: PortalRequest, visit_id: str) -> HttpResponse:
         visit_kind="walkin",
         detail="left_waiting_room",
     )
-    messages.success(request, "You've left the waiting room.")
+    messages.success(request, _("You've left the waiting room."))
     return HttpResponseRedirect(reverse("visits:history"))
 
 

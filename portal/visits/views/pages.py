@@ -8,6 +8,9 @@ import time
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from portal.booking.summary import format_when
@@ -144,7 +147,7 @@ def detail(request: PortalRequest, visit_id: str) -> HttpResponse:
         "ends": format_when(visit.end, zone) if visit.end else "",
         "reason": intake.reason_for_visit if intake else "",
         "answers": _answers(intake.custom_answers if intake else {}),
-        "attachments": [a.name or "Attached file" for a in intake.attachments]
+        "attachments": [a.name or _("Attached file") for a in intake.attachments]
         if intake
         else [],
         "notes": [
@@ -158,9 +161,9 @@ def detail(request: PortalRequest, visit_id: str) -> HttpResponse:
 
 
 NOTE_FIELDS = [
-    ("assessment_plan", "Assessment and plan"),
-    ("diagnosis", "Diagnosis"),
-    ("patient_instructions", "Instructions for you"),
+    ("assessment_plan", gettext_lazy("Assessment and plan")),
+    ("diagnosis", gettext_lazy("Diagnosis")),
+    ("patient_instructions", gettext_lazy("Instructions for you")),
 ]
 
 
@@ -182,7 +185,7 @@ def as_given(value: object, kind: str) -> str:
     """An answer as VSee keeps it, in the words the patient chose it in."""
     if isinstance(value, bool) or kind == QuestionKind.YES_NO:
         yes = value is True or str(value).lower() in ("yes", "true", "1")
-        return "Yes" if yes else "No"
+        return _("Yes") if yes else _("No")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if kind == QuestionKind.DATE:
@@ -190,18 +193,25 @@ def as_given(value: object, kind: str) -> str:
             day = datetime.date.fromisoformat(str(value))
         except ValueError:
             return str(value)
-        return f"{day:%B} {day.day}, {day.year}"
+        return _("%(month)s %(day)s, %(year)s") % {
+            "month": MONTHS[day.month],
+            "day": day.day,
+            "year": day.year,
+        }
     return str(value)
 
 
 def _prescription(raw: dict) -> dict[str, str]:
     """A prescription in VSee's (DoseSpot-like) shape: Drug, Directions, Qty, Refills."""
-    name = raw.get("Drug") or raw.get("drug") or raw.get("name") or "Prescription"
+    name = raw.get("Drug") or raw.get("drug") or raw.get("name") or _("Prescription")
     quantity = " ".join(str(raw[k]) for k in ("Qty", "QtyQual") if raw.get(k))
+    refills = raw.get("Refills")
     parts = [
         str(raw.get("Directions") or ""),
-        f"Quantity {quantity}" if quantity else "",
-        f"Refills {raw['Refills']}" if raw.get("Refills") not in (None, "") else "",
+        _("Quantity %(quantity)s") % {"quantity": quantity} if quantity else "",
+        _("Refills %(refills)s") % {"refills": refills}
+        if refills not in (None, "")
+        else "",
         str(raw.get("PrescriberName") or ""),
     ]
     return {"name": str(name), "detail": " · ".join(p for p in parts if p)}

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.booking.flow import member_id, record_vsee_error
@@ -45,7 +46,7 @@ def reschedule(request: PortalRequest, visit_id: str) -> HttpResponse:
     visit = own_visit_or_404(request, visit_id)
     vsee_room = get_room(visit.room_code or "")
     if not can_change(visit, int(time.time())):
-        messages.info(request, "This visit can no longer be moved online.")
+        messages.info(request, _("This visit can no longer be moved online."))
         return HttpResponseRedirect(reverse("visits:detail", args=[visit.id]))
 
     room = Room.objects.filter(code=vsee_room.code).first()
