@@ -189,6 +189,10 @@ PERMISSIONS_POLICY = (
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
+# The patient-facing catalogue (locale/es): English is the source, Spanish the first
+# translation. `manage.py makemessages -l es` updates it; tests/test_translations.py
+# fails on any entry left untranslated or fuzzy.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -58,9 +58,9 @@ def _question_field(question: IntakeQuestion) -> forms.Field:
     # Said on the field and in the summary at the top, so it names the question.
     named = {"question": question.label}
     required = (
-        _("Choose one of the answers to \u201c%(question)s\u201d") % named
+        _("Choose one of the answers to “%(question)s”") % named
         if chooses
-        else _("Answer \u201c%(question)s\u201d") % named
+        else _("Answer “%(question)s”") % named
     )
     common: dict[str, Any] = {
         "label": question.label,
@@ -70,9 +70,7 @@ def _question_field(question: IntakeQuestion) -> forms.Field:
         if not chooses
         else {
             "required": required,
-            "invalid_choice": _(
-                "Choose one of the listed answers to \u201c%(question)s\u201d"
-            )
+            "invalid_choice": _("Choose one of the listed answers to “%(question)s”")
             % named,
         },
     }

@@ -46,7 +46,7 @@ def someone(request: PortalRequest, code: str, option: str) -> HttpResponse:
         form.add_error(
             None,
             # Translators: “Me” is the answer to "Who is this visit for?" (people.py).
-            _("Those are your own details: choose \u201cMe\u201d instead."),
+            _("Those are your own details: choose “Me” instead."),
         )
         return redirect_with_problems(request, form)
     if len(people_in_care(request.session)) >= MOST_PEOPLE:

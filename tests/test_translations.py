@@ -1,0 +1,107 @@
+"""The Spanish catalogue is complete: after `makemessages`, no entry of ours is left
+untranslated, fuzzy or obsolete, and every one keeps its placeholders."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.production import ROOT
+
+CATALOGUE = ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po"
+# What makemessages reads: the portal, its templates and its scripts, not the sandbox
+# (VSee's stand-in), the tests or the benchmarks.
+IGNORED = [
+    "--ignore",
+    ".venv/*",
+    "--ignore",
+    "sandbox/*",
+    "--ignore",
+    "tests/*",
+    "--ignore",
+    "bench/*",
+    "--ignore",
+    "var/*",
+    "--ignore",
+    "staticfiles/*",
+]
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]")
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("xgettext") is None,
+    reason="needs GNU gettext (apt-get install gettext)",
+)
+
+
+def entries(text: str) -> list[str]:
+    return [block for block in text.strip().split("\n\n")[1:] if block.strip()]
+
+
+def strings(block: str, key: str) -> list[str]:
+    """The (joined) values of msgid, msgid_plural or msgstr[...] lines of one entry."""
+    found, current = [], None
+    for line in block.splitlines():
+        if line.startswith(key + " ") or re.match(rf"{re.escape(key)}\[\d\] ", line):
+            current = [line.split(" ", 1)[1][1:-1]]
+            found.append(current)
+        elif line.startswith('"') and current is not None:
+            current.append(line[1:-1])
+        elif not line.startswith('"'):
+            current = None
+    return ["".join(parts) for parts in found]
+
+
+@pytest.fixture(scope="module")
+def refreshed() -> str:
+    """The catalogue as makemessages leaves it, the committed file put back after."""
+    kept = CATALOGUE.read_bytes()
+    try:
+        subprocess.run(
+            [sys.executable, "manage.py", "makemessages", "-l", "es", *IGNORED],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+        return CATALOGUE.read_text()
+    finally:
+        CATALOGUE.write_bytes(kept)
+
+
+def test_nothing_is_left_untranslated_fuzzy_or_obsolete(refreshed):
+    untranslated = [
+        strings(block, "msgid")[0]
+        for block in entries(refreshed)
+        if not block.startswith("#~") and not any(strings(block, "msgstr"))
+    ]
+    fuzzy = [strings(b, "msgid")[0] for b in entries(refreshed) if "#, fuzzy" in b]
+    obsolete = [b for b in entries(refreshed) if b.startswith("#~")]
+    assert untranslated == [] and fuzzy == [] and obsolete == []
+
+
+def test_every_translation_keeps_its_placeholders(refreshed):
+    """Nothing the page fills in is lost or made up. A plural's singular may leave out
+    the count ("Hay un problema"), never anything else."""
+    for block in entries(refreshed):
+        singular = set(PLACEHOLDER.findall("".join(strings(block, "msgid"))))
+        plural = set(PLACEHOLDER.findall("".join(strings(block, "msgid_plural"))))
+        forms = [set(PLACEHOLDER.findall(t)) for t in strings(block, "msgstr")]
+        if not strings(block, "msgid_plural"):
+            assert forms == [singular], block
+            continue
+        assert all(form <= singular | plural for form in forms), block
+        assert forms[0] >= singular & plural, block
+        assert forms[-1] >= plural, block
+
+
+def test_it_compiles(tmp_path):
+    done = subprocess.run(
+        ["msgfmt", "--check-format", "-o", str(tmp_path / "django.mo"), str(CATALOGUE)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
