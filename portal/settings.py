@@ -66,6 +66,9 @@ MIDDLEWARE = [
     "portal.middleware.IdleSessionMiddleware",
     "portal.middleware.KeepSessionOnServiceUnavailableMiddleware",
     "portal.middleware.VSeeBudgetMiddleware",
+    # The browser's language, a choice kept in its cookie, or ?lang= (portal/language.py).
+    "django.middleware.locale.LocaleMiddleware",
+    "portal.language.PatientLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -107,6 +110,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "portal.context_processors.language_switch",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.clinic.context_processors.branding",
@@ -154,6 +159,7 @@ else:
 SESSION_ENGINE = "portal.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", "30") * 60
 
@@ -186,7 +192,11 @@ PERMISSIONS_POLICY = (
     "display-capture=(), interest-cohort=()"
 )
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The patient picks (portal/language.py); staff pages stay in English.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 # The patient-facing catalogue (locale/es): English is the source, Spanish the first

@@ -66,6 +66,7 @@ class FrameAncestorsMiddleware:
                 settings.CSRF_COOKIE_NAME,
                 SIGNED_IN_COOKIE,
                 PROBE_COOKIE,
+                settings.LANGUAGE_COOKIE_NAME,
             ):
                 if name in response.cookies:
                     # Partitioned (CHIPS): the cookie is kept for this portal inside this

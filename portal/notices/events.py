@@ -116,6 +116,7 @@ def _queue_like(last: Notice, kind: str, key: str, **changes: object) -> None:
             "made_at",
             "changed_at",
             "time_zone",
+            "language",
             "portal_url",
             "sealed_to",
         )

@@ -39,6 +39,9 @@ class Notice(models.Model):
     made_at = models.BigIntegerField(null=True, blank=True)  # the visit's making
     changed_at = models.BigIntegerField(null=True, blank=True)  # its last change
     time_zone = models.CharField(max_length=64, blank=True)  # the patient's
+    language = models.CharField(
+        max_length=8, default="en"
+    )  # the patient's, as they booked
     portal_url = models.CharField(max_length=300)  # where the patient signs in
     sealed_to = models.TextField()  # the address, encrypted (portal.patients.identity)
     due_at = models.DateTimeField(db_index=True)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.booking.timezones import chosen_time_zone
 from portal.http import PortalRequest
@@ -57,6 +57,7 @@ def _queue(
         # The zone the patient's browser gave, or none: the clinic's is used then.
         "time_zone": chosen_time_zone(request.session) or "",
         "portal_url": request.build_absolute_uri("/"),
+        "language": translation.get_language() or settings.LANGUAGE_CODE,
         "sealed_to": seal({"to": to}),
         "due_at": due_at or timezone.now(),
     }

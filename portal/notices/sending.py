@@ -15,11 +15,12 @@ import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -154,7 +155,13 @@ def _give_up(notice: Notice, why: str) -> None:
 
 
 def message(notice: Notice, to: str) -> EmailMultiAlternatives:
-    """The email for a notice: plain text and HTML, and a calendar file where it helps."""
+    """The email for a notice, in the language the patient booked in."""
+    with translation.override(notice.language or settings.LANGUAGE_CODE):
+        return _message(notice, to)
+
+
+def _message(notice: Notice, to: str) -> EmailMultiAlternatives:
+    """Plain text and HTML, and a calendar file where it helps."""
     branding = current_branding()
     clinic = branding.get("clinic_name") or _("your clinic")
     link = f"{notice.portal_url.rstrip('/')}/visits/{notice.visit_id}/"
@@ -164,6 +171,7 @@ def message(notice: Notice, to: str) -> EmailMultiAlternatives:
     when = format_when(notice.starts_at, patient_zone)
     at_clinic = format_when(notice.starts_at, clinic_zone) if clinic_zone else ""
     context = {
+        "lang": translation.get_language(),
         "kind": notice.kind,
         "clinic": clinic,
         "colour": branding.get("primary_colour") or "#0b5cad",

@@ -276,8 +276,10 @@ class TestScrolling:
         )
         top = "document.querySelector('#portal iframe').getBoundingClientRect().top"
         assert page.evaluate(top) < 0
-        frame.get_by_role("link", name="Send a question").click()
-        frame.get_by_role("heading", name="Sign in").wait_for()
+        # data-lang="es": the frame speaks Spanish.
+        assert frame.locator("html").get_attribute("lang") == "es"
+        frame.get_by_role("link", name="Enviar una pregunta").click()
+        frame.get_by_role("heading", name="Iniciar sesión").wait_for()
         deadline = time.monotonic() + 5
         while not -1 < page.evaluate(top) < 5:  # sub-pixel layout
             assert time.monotonic() < deadline, page.evaluate(top)
