@@ -9,12 +9,12 @@ so a change made in the portal and echoed by VSee's webhook is told once.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from portal.notices.models import EmailSettings, Kind, Notice, WebhookEvent
+from portal.notices.outbox import drop_reminders, reminders_due
 
 log = logging.getLogger(__name__)
 
@@ -58,36 +58,26 @@ def act_on(event: WebhookEvent) -> None:
     if not (event.type.startswith("visit.") and appointment):
         return  # only an appointment has reminders to keep in step, or a time to move
     if event.status == CANCELLED:
-        _drop_reminders(event.visit_id)
+        drop_reminders(event.visit_id)
         if EmailSettings.load().sends(Kind.CLINIC_CANCELLED):
             _queue_like(last, Kind.CLINIC_CANCELLED, f"{event.visit_id}:cancelled")
     elif event.status == COMPLETED or event.type == "visit.ended":
-        _drop_reminders(event.visit_id)
+        drop_reminders(event.visit_id)
     elif event.starts_at and last.starts_at and event.starts_at != last.starts_at:
         _moved(last, event)
 
 
 def _moved(last: Notice, event: WebhookEvent) -> None:
     """The clinic moved the appointment in VSee: the reminders follow it."""
-    _drop_reminders(event.visit_id)
+    drop_reminders(event.visit_id)
     chosen = EmailSettings.load()
     moved = {"starts_at": event.starts_at, "ends_at": event.ends_at or last.ends_at}
     changed = max(int(timezone.now().timestamp()), (last.changed_at or 0) + 1)
     if chosen.sends(Kind.RESCHEDULED):
         key = f"{event.visit_id}:{Kind.RESCHEDULED}:{event.starts_at}"
         _queue_like(last, Kind.RESCHEDULED, key, changed_at=changed, **moved)
-    if chosen.sends(Kind.REMINDER):
-        now = timezone.now().timestamp()
-        for hours in chosen.hours_before:
-            due = event.starts_at - hours * 3600
-            if due > now:
-                _queue_like(
-                    last,
-                    Kind.REMINDER,
-                    f"{event.visit_id}:reminder:{hours}:{event.starts_at}",
-                    due_at=datetime.fromtimestamp(due, tz=UTC),
-                    **moved,
-                )
+    for key, due in reminders_due(event.visit_id, event.starts_at, chosen):
+        _queue_like(last, Kind.REMINDER, key, due_at=due, **moved)
 
 
 def _last_row(visit_id: str) -> Notice | None:
@@ -99,10 +89,6 @@ def _last_row(visit_id: str) -> Notice | None:
         .order_by("-created")
         .first()
     )
-
-
-def _drop_reminders(visit_id: str) -> None:
-    Notice.objects.filter(visit_id=visit_id, kind=Kind.REMINDER, sent_at=None).delete()
 
 
 def _queue_like(last: Notice, kind: str, key: str, **changes: object) -> None:

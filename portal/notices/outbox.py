@@ -68,26 +68,32 @@ def _queue(
         pass  # queued already: by a retried request, or the other tab
 
 
+def reminders_due(
+    visit_id: str, starts_at: int | None, chosen: EmailSettings
+) -> list[tuple[str, datetime]]:
+    """The reminders to queue for a visit starting then, as (key, due), those still
+    ahead; the key names the start, so a moved visit's reminders are new ones."""
+    if not (chosen.sends(Kind.REMINDER) and starts_at):
+        return []
+    now = time.time()
+    return [
+        (
+            f"{visit_id}:reminder:{hours}:{starts_at}",
+            datetime.fromtimestamp(starts_at - hours * 3600, tz=UTC),
+        )
+        for hours in chosen.hours_before
+        if starts_at - hours * 3600 > now
+    ]
+
+
 def _reminders(
     request: PortalRequest, visit: Visit, to: str, chosen: EmailSettings
 ) -> None:
-    if not (chosen.sends(Kind.REMINDER) and visit.start):
-        return
-    now = time.time()
-    for hours in chosen.hours_before:
-        due = visit.start - hours * 3600
-        if due > now:
-            _queue(
-                request,
-                f"{visit.id}:reminder:{hours}:{visit.start}",
-                Kind.REMINDER,
-                visit,
-                to=to,
-                due_at=datetime.fromtimestamp(due, tz=UTC),
-            )
+    for key, due in reminders_due(str(visit.id), visit.start, chosen):
+        _queue(request, key, Kind.REMINDER, visit, to=to, due_at=due)
 
 
-def _drop_reminders(visit_id: str) -> None:
+def drop_reminders(visit_id: str) -> None:
     Notice.objects.filter(visit_id=visit_id, kind=Kind.REMINDER, sent_at=None).delete()
 
 
@@ -106,7 +112,7 @@ def visit_made(request: PortalRequest, visit: Visit, option: str) -> None:
 
 def visit_moved(request: PortalRequest, visit: Visit) -> None:
     """An appointment moved: the reminders follow it, and the patient is told."""
-    _drop_reminders(str(visit.id))
+    drop_reminders(str(visit.id))
     to = _address(request)
     if not to:
         return
@@ -120,7 +126,7 @@ def visit_moved(request: PortalRequest, visit: Visit) -> None:
 
 def visit_cancelled(request: PortalRequest, visit: Visit) -> None:
     """An appointment was cancelled: no more reminders, and the calendar event goes."""
-    _drop_reminders(str(visit.id))
+    drop_reminders(str(visit.id))
     to = _address(request)
     if not to or not EmailSettings.load().sends(Kind.CANCELLED):
         return
