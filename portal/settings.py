@@ -27,6 +27,8 @@ SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS", "")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 
 INSTALLED_APPS = [
+    # Before the admin: it registers the clinic texts' languages (portal/clinic/translation.py).
+    "modeltranslation",
     "portal.clinic.admin_app.StaffAdminConfig",  # Django's admin, with staff 2FA
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -203,6 +205,12 @@ USE_I18N = True
 # translation. `manage.py makemessages -l es` updates it; tests/test_translations.py
 # fails on any entry left untranslated or fuzzy.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The clinic's own texts (room names, questions, consent documents) per language: a
+# Spanish value left blank shows the English one.
+# Spanish numbers as written in the United States ($25.00, 1,000): portal/formats/es.
+FORMAT_MODULE_PATH = ["portal.formats"]
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 USE_TZ = True
 
 STATIC_URL = "static/"

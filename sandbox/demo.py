@@ -14,7 +14,8 @@ from portal.clinic.rooms import DEFAULT_ATTACHMENT_KINDS, FieldMode, Room
 
 DEMO_ROOM = {
     "code": "demo-room",
-    "display_name": "Demo Clinic — online visits",
+    "display_name_en": "Demo Clinic — online visits",
+    "display_name_es": "Demo Clinic — visitas en línea",
     "active": True,
     "position": 0,
     "offers_walkin": True,
@@ -23,9 +24,12 @@ DEMO_ROOM = {
     "consultation_ids": [],
     "allow_guests": True,
     "time_zone": "America/New_York",
-    "welcome_text": "Welcome. Tell us what's going on and choose how you'd like to be seen.",
-    "emergency_notice": "If this is an emergency, call 911.",
-    "closed_message": "We're closed right now. You can still book a time or send a question.",
+    "welcome_text_en": "Welcome. Tell us what's going on and choose how you'd like to be seen.",
+    "welcome_text_es": "Bienvenido. Cuéntenos qué le pasa y elija cómo quiere que le atiendan.",
+    "emergency_notice_en": "If this is an emergency, call 911.",
+    "emergency_notice_es": "Si es una emergencia, llame al 911.",
+    "closed_message_en": "We're closed right now. You can still book a time or send a question.",
+    "closed_message_es": "Ahora mismo estamos cerrados. Aún puede reservar una hora o enviar una pregunta.",
     "reason_mode": FieldMode.REQUIRED,
     "location_mode": FieldMode.REQUIRED,
     "phone_mode": FieldMode.OPTIONAL,
@@ -33,46 +37,54 @@ DEMO_ROOM = {
     "attachment_kinds": DEFAULT_ATTACHMENT_KINDS,
     "attachment_max_mb": 10,
     "attachment_max_files": 3,
-    "attachment_prompt": "Photo of your insurance card, front and back",
+    "attachment_prompt_en": "Photo of your insurance card, front and back",
+    "attachment_prompt_es": "Foto de su tarjeta del seguro, por delante y por detrás",
 }
 
-# (key, shared by all rooms?, label, kind, choices, required, help text)
+# (key, shared by all rooms?, label, kind, choices, required, help text); each text as
+# (English, Spanish).
 DEMO_QUESTIONS = [
     (
         "allergies",
         True,
-        "Do you have any allergies to medicines?",
+        (
+            "Do you have any allergies to medicines?",
+            "¿Tiene alergia a algún medicamento?",
+        ),
         QuestionKind.LONG_TEXT,
-        "",
+        ("", ""),
         False,
-        "List the medicine and what happens, or leave blank if none.",
+        (
+            "List the medicine and what happens, or leave blank if none.",
+            "Indique el medicamento y qué le ocurre, o déjelo en blanco si no tiene.",
+        ),
     ),
     (
         "symptoms_since",
         False,
-        "When did this start?",
+        ("When did this start?", "¿Cuándo empezó?"),
         QuestionKind.DATE,
-        "",
+        ("", ""),
         False,
-        "",
+        ("", ""),
     ),
     (
         "insurance",
         False,
-        "How will you pay?",
+        ("How will you pay?", "¿Cómo va a pagar?"),
         QuestionKind.SINGLE_CHOICE,
-        "Insurance\nSelf-pay",
+        ("Insurance\nSelf-pay", "Seguro\nPago propio"),
         True,
-        "",
+        ("", ""),
     ),
     (
         "seen_before",
         False,
-        "Have you been seen by us before?",
+        ("Have you been seen by us before?", "¿Le hemos atendido antes?"),
         QuestionKind.YES_NO,
-        "",
+        ("", ""),
         True,
-        "",
+        ("", ""),
     ),
 ]
 
@@ -94,11 +106,11 @@ def load_demo_configuration() -> Room:
             key=key,
             defaults={
                 "position": position * 10,
-                "label": label,
+                **_in_both("label", label),
                 "kind": kind,
-                "choices": choices,
+                **_in_both("choices", choices),
                 "required": required,
-                "help_text": hint,
+                **_in_both("help_text", hint),
                 "remember": remember,
                 "for_walkin": True,
                 "for_appointment": True,
@@ -107,10 +119,15 @@ def load_demo_configuration() -> Room:
             },
         )
     branding = Branding.load()
-    if not branding.clinic_name:
-        branding.clinic_name = "Demo Clinic"
+    if not branding.clinic_name_en:
+        branding.clinic_name_en, branding.clinic_name_es = "Demo Clinic", "Clínica Demo"
         branding.save()
     return room
+
+
+def _in_both(name: str, texts: tuple[str, str]) -> dict[str, str]:
+    english, spanish = texts
+    return {f"{name}_en": english, f"{name}_es": spanish}
 
 
 def link_demo_patients(*, linked: bool = True) -> None:

@@ -18,22 +18,16 @@
   var audio = null;
   var heard = false;
 
+  // Our words, in the patient's language, rendered by the page ({% script_words %}).
+  var WORDS = JSON.parse(document.getElementById("words-device_check").textContent);
   var ADVICE = {
-    NotAllowedError:
-      "Your browser was not allowed to use the camera and microphone. Allow them for this site " +
-      "(the camera icon in the address bar, or your phone's Settings for this browser), then press Try again.",
-    SecurityError:
-      "Your browser was not allowed to use the camera and microphone. Allow them for this site " +
-      "(the camera icon in the address bar, or your phone's Settings for this browser), then press Try again.",
-    NotFoundError:
-      "We couldn't find a camera or microphone. Plug one in, or use a phone or tablet, then press Try again.",
-    OverconstrainedError:
-      "We couldn't find a camera or microphone. Plug one in, or use a phone or tablet, then press Try again.",
-    NotReadableError:
-      "Another app may be using your camera or microphone. Close apps such as Zoom, Teams or FaceTime, then press Try again.",
+    NotAllowedError: WORDS.not_allowed,
+    SecurityError: WORDS.not_allowed,
+    NotFoundError: WORDS.not_found,
+    OverconstrainedError: WORDS.not_found,
+    NotReadableError: WORDS.busy,
   };
-  var UNSUPPORTED =
-    "This browser can't use a camera here. Try a recent Chrome, Safari, Edge or Firefox.";
+  var UNSUPPORTED = WORDS.unsupported;
 
   function say(message) {
     problem.textContent = message;
@@ -50,14 +44,14 @@
   function listen(stream) {
     var context = audioContext();
     if (!context || !stream.getAudioTracks().length) {
-      micStatus.textContent = "No microphone found.";
+      micStatus.textContent = WORDS.no_microphone;
       return;
     }
     var analyser = context.createAnalyser();
     analyser.fftSize = 512;
     context.createMediaStreamSource(stream).connect(analyser);
     var samples = new Uint8Array(analyser.fftSize);
-    micStatus.textContent = "Listening…";
+    micStatus.textContent = WORDS.listening;
     (function measure() {
       analyser.getByteTimeDomainData(samples);
       var peak = 0;
@@ -69,7 +63,7 @@
       meter.textContent = String(level);
       if (level > 5 && !heard) {
         heard = true;
-        micStatus.textContent = "We can hear you.";
+        micStatus.textContent = WORDS.heard;
       }
       window.requestAnimationFrame(measure);
     })();
@@ -82,24 +76,24 @@
       return;
     }
     start.setAttribute("aria-disabled", "true");
-    cameraStatus.textContent = "Asking for your camera and microphone…";
+    cameraStatus.textContent = WORDS.asking;
     navigator.mediaDevices
       .getUserMedia({ video: true, audio: true })
       .then(function (stream) {
         video.srcObject = stream;
         cameraStatus.textContent = stream.getVideoTracks().length
-          ? "You should see yourself above."
-          : "No camera found.";
+          ? WORDS.see_yourself
+          : WORDS.no_camera;
         listen(stream);
         start.hidden = true;
         root.setAttribute("data-device-state", "working");
       })
       .catch(function (error) {
         var name = (error && error.name) || "";
-        say(ADVICE[name] || "We couldn't start your camera and microphone (" + name + "). Please try again.");
-        cameraStatus.textContent = "Not working yet.";
-        micStatus.textContent = "Not working yet.";
-        start.textContent = "Try again";
+        say(ADVICE[name] || WORDS.failed.replace("%(error)s", name));
+        cameraStatus.textContent = WORDS.not_working;
+        micStatus.textContent = WORDS.not_working;
+        start.textContent = WORDS.try_again;
         start.removeAttribute("aria-disabled");
         root.setAttribute("data-device-state", "refused");
       });
@@ -121,6 +115,6 @@
     tone.connect(volume).connect(context.destination);
     tone.start();
     tone.stop(context.currentTime + 0.8);
-    soundStatus.textContent = "Playing a tone now. If you heard nothing, turn up the volume or check your headphones.";
+    soundStatus.textContent = WORDS.playing;
   });
 })();

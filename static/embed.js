@@ -43,10 +43,22 @@
     return portal + path;
   }
 
+  // Our few words on the clinic's page, in the language data-lang asks for (English
+  // otherwise). The same as the catalogue's (portal/script_words.py, group "embed"):
+  // tests/test_translations.py checks that they agree.
+  var WORDS = {
+    en: { title: "Patient portal", label: "Book a visit", close: "Close" },
+    es: { title: "Portal para pacientes", label: "Reservar una visita", close: "Cerrar" },
+  };
+
+  function wordsFor(embed) {
+    return WORDS[embed.el.getAttribute("data-lang")] || WORDS.en;
+  }
+
   function frameFor(embed) {
     var frame = document.createElement("iframe");
     frame.src = portalUrl(embed);
-    frame.title = embed.el.getAttribute("data-title") || "Patient portal";
+    frame.title = embed.el.getAttribute("data-title") || wordsFor(embed).title;
     frame.style.cssText = "display:block;width:100%;border:0;";
     frame.style.height = embed.inline ? "480px" : "100%";
     frame.addEventListener("load", function () {
@@ -114,9 +126,9 @@
   function mountButton(embed) {
     var button = document.createElement("button");
     button.type = "button";
-    button.textContent = embed.el.getAttribute("data-label") || "Book a visit";
+    button.textContent = embed.el.getAttribute("data-label") || wordsFor(embed).label;
     var dialog = document.createElement("dialog");
-    dialog.setAttribute("aria-label", embed.el.getAttribute("data-title") || "Patient portal");
+    dialog.setAttribute("aria-label", embed.el.getAttribute("data-title") || wordsFor(embed).title);
     dialog.style.cssText =
       "width:min(40rem,calc(100vw - 1rem));height:min(52rem,calc(100vh - 1rem));" +
       "max-width:none;max-height:none;padding:0;border:0;border-radius:8px;";
@@ -124,7 +136,7 @@
     bar.style.cssText = "display:flex;justify-content:flex-end;padding:4px;";
     var close = document.createElement("button");
     close.type = "button";
-    close.textContent = "Close";
+    close.textContent = wordsFor(embed).close;
     close.style.cssText = "min-height:44px;min-width:44px;";
     var body = document.createElement("div");
     body.style.cssText = "height:calc(100% - 52px);";

@@ -6,6 +6,9 @@
   if (window.parent === window) {
     return;
   }
+  // Our words, in the patient's language: rendered by the page ({% script_words %}).
+  var block = document.getElementById("words-framed");
+  var WORDS = block ? JSON.parse(block.textContent) : {};
   var NS = "vsee-portal";
   var EVENTS = ["booked", "cancelled", "signed-out", "failed"];
   var meta = document.querySelector('meta[name="vsee-portal-origins"]');
@@ -179,14 +182,13 @@
     box.className = "notice notice--warning frame-fallback";
     box.setAttribute("role", "alert");
     var why = document.createElement("p");
-    why.textContent =
-      "Your browser doesn't let this page keep you signed in inside the clinic's website.";
+    why.textContent = WORDS.cookies_blocked;
     box.appendChild(why);
     if (document.requestStorageAccess) {
       var allow = document.createElement("button");
       allow.type = "button";
       allow.className = "button button--secondary";
-      allow.textContent = "Allow, and stay here";
+      allow.textContent = WORDS.allow;
       allow.addEventListener("click", function () {
         document.requestStorageAccess().then(
           function () {
@@ -194,8 +196,7 @@
           },
           function () {
             allow.remove();
-            why.textContent =
-              "Your browser didn't allow it. You can carry on in a new tab instead.";
+            why.textContent = WORDS.not_allowed;
           }
         );
       });
@@ -206,7 +207,7 @@
     newTabLink.href = window.location.href;
     newTabLink.target = "_blank";
     newTabLink.rel = "noopener";
-    newTabLink.textContent = "Continue in a new tab";
+    newTabLink.textContent = WORDS.new_tab;
     box.appendChild(newTabLink);
     main.insertBefore(box, main.firstChild);
     soon();

@@ -1,6 +1,11 @@
 // Progressive enhancements only; every page works without this file.
 (function () {
   "use strict";
+  // Our words, in the patient's language: rendered by the page ({% script_words %}).
+  function words(group) {
+    var block = document.getElementById("words-" + group);
+    return block ? JSON.parse(block.textContent) : {};
+  }
   // In an iframe, video needs camera permission on a top-level page: open it in a new tab.
   if (window.top !== window.self) {
     document.querySelectorAll("[data-opens-video]").forEach(function (link) {
@@ -53,7 +58,7 @@
       form.dataset.submitting = "1";
       form.querySelectorAll("button[type=submit]").forEach(function (button) {
         button.setAttribute("aria-disabled", "true");
-        button.textContent = "Working on it…";
+        button.textContent = words("page").working || button.textContent;
       });
     });
   });

@@ -2,6 +2,12 @@
 // Without JavaScript the form posts normally, and Continue sends any chosen file with it.
 (function () {
   "use strict";
+  // Our words, in the patient's language: rendered by the page ({% script_words %}).
+  function words(group) {
+    var block = document.getElementById("words-" + group);
+    return block ? JSON.parse(block.textContent) : {};
+  }
+  var WORDS = words("upload");
 
   // With JavaScript, choosing is uploading: the Upload button would only be one more tap.
   function oneAction() {
@@ -17,7 +23,7 @@
   var waiting = [];
   var busy = false;
   var continueWhenDone = false;
-  var NOT_THROUGH = "The upload didn't go through. Please check your connection and try again.";
+  var NOT_THROUGH = WORDS.not_through;
 
   function upload(form, files) {
     var list = document.getElementById("upload-queue");
@@ -51,7 +57,7 @@
     name.textContent = file.name;
     var state = document.createElement("span");
     state.className = "file-item__meta muted";
-    state.textContent = "Waiting to upload";
+    state.textContent = WORDS.waiting;
     text.appendChild(name);
     text.appendChild(state);
     var bar = document.createElement("progress");
@@ -75,7 +81,7 @@
     busy = true;
     var form = document.getElementById("upload-form");
     var bar = item.row.querySelector("progress");
-    item.row.querySelector(".file-item__meta").textContent = "Uploading";
+    item.row.querySelector(".file-item__meta").textContent = WORDS.uploading;
     var data = new FormData();
     data.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
     data.append("files", item.file, item.file.name);
@@ -143,7 +149,7 @@
     }
     var state = item.row.querySelector(".file-item__meta");
     state.classList.remove("muted");
-    state.textContent = "Not added. " + problem;
+    state.textContent = WORDS.not_added.replace("%(problem)s", problem);
     if (announce) {
       var status = document.getElementById("files-status");
       if (status) {
@@ -223,7 +229,7 @@
       continueWhenDone = true;
       var status = document.getElementById("files-status");
       if (status) {
-        status.textContent = "Continuing once your files are uploaded…";
+        status.textContent = WORDS.continuing;
       }
       return;
     }

@@ -45,7 +45,9 @@ class TestPatientPages:
         page = r.content.decode()
         assert f'<style nonce="{nonce[7:-1]}">' in page
         assert len(re.findall(r"<style", page)) == 1
-        assert not re.search(r"<script(?![^>]*\bsrc=)", page)  # no inline script
+        # No inline script (a JSON data block, never run, is no script).
+        assert not re.search(r'<script(?![^>]*\b(src=|type="application/json"))', page)
+        assert 'id="words-page" type="application/json"' in page
         assert not re.search(r'\sstyle="', page)  # no style attributes
 
     def test_each_response_has_its_own_nonce(self, client):

@@ -27,8 +27,8 @@ class TestChoosing:
     def test_the_browser_s_language_decides_the_first_page(self, client, vsee_live):
         page = client.get(ROOM, HTTP_ACCEPT_LANGUAGE="es-MX,es;q=0.9").content.decode()
         assert html_lang(page) == "es" and HOW_ES in page
-        # The clinic's own words stay as the clinic wrote them (their Spanish is next).
-        assert "Demo Clinic" in page
+        # The clinic's own words too, as the clinic wrote them in Spanish.
+        assert "Demo Clinic — visitas en línea" in page
         english = client.get(ROOM, HTTP_ACCEPT_LANGUAGE="en-US").content.decode()
         assert (
             html_lang(english) == "en" and "How would you like to be seen?" in english
@@ -98,6 +98,31 @@ class TestWhatGoesOut:
         mailoutbox.clear()
         send_due()
         [mail] = mailoutbox
-        assert mail.subject == "Se envió su pregunta a Demo Clinic"
+        assert mail.subject == "Se envió su pregunta a Clínica Demo"  # the Spanish name
         assert '<html lang="es">' in mail.alternatives[0][0]
         assert EMERGENCY_ES in mail.body
+
+
+class TestFormats:
+    def test_spanish_amounts_are_written_as_in_the_united_states(self):
+        from django.template.defaultfilters import floatformat
+        from django.utils import translation
+
+        # The review's price ({{ amount|floatformat:2 }}) and any grouped number: es-US
+        # writes $1,234.50, where Django's Spanish (Spain's) would write 1.234,50.
+        with translation.override("es"):
+            assert floatformat(25, 2) == "25.00"
+            assert floatformat(1234.5, "2g") == "1,234.50"
+
+    def test_spanish_times_and_dates_read_in_spanish(self):
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        from django.utils import translation
+
+        from portal.booking.summary import format_when
+
+        moment = datetime(2026, 12, 1, 14, 30, tzinfo=ZoneInfo("America/New_York"))
+        with translation.override("es"):
+            said = format_when(int(moment.timestamp()), "America/New_York")
+        assert said == "martes, 1 de diciembre de 2026, 2:30 p. m. EST"

@@ -10,6 +10,7 @@ import sys
 from gettext import GNUTranslations
 
 import pytest
+from django.conf import settings
 
 from tests.production import ROOT
 
@@ -115,3 +116,19 @@ def test_the_committed_compiled_catalogue_is_up_to_date(tmp_path):
     committed = CATALOGUE.with_suffix(".mo")
     with fresh.open("rb") as new, committed.open("rb") as old:
         assert GNUTranslations(old)._catalog == GNUTranslations(new)._catalog
+
+
+def test_the_embed_script_carries_the_catalogue_s_words():
+    """embed.js runs on the clinic's page, where no template of ours renders its words:
+    it carries them per language, and they must be the catalogue's."""
+    from django.utils import translation
+
+    from portal.script_words import words_for
+
+    source = (ROOT / "static" / "embed.js").read_text()
+    table = re.search(r"var WORDS = \{(.*?)\n  \};", source, re.S).group(1)
+    for code, _name in settings.LANGUAGES:
+        line = re.search(rf"^\s*{code}: \{{(.*)\}},$", table, re.M).group(1)
+        carried = dict(re.findall(r'(\w+): "([^"]*)"', line))
+        with translation.override(code):
+            assert carried == words_for("embed")

@@ -14,7 +14,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.booking.consent_record import Accepted, signed_record
@@ -113,10 +113,16 @@ def give_consent(
     if not accepted:
         return
     vsee, draft = step.vsee(), step.draft
+    # The record is the clinic's: in English, saying what the patient read where they
+    # read it in Spanish.
     record = signed_record(
-        [Accepted(doc.title, doc.version, name) for doc, name in accepted],
+        [
+            Accepted(doc.title_en, doc.version, name, read_as=doc.title)
+            for doc, name in accepted
+        ],
         accepted_at=timezone.now(),
-        room_name=step.room.display_name,
+        room_name=step.room.display_name_en,
+        language=translation.get_language() or "en",
     )
     sent = vsee.file_upload(
         Upload(name=RECORD_NAME, content=record, content_type="application/pdf"),

@@ -30,10 +30,19 @@ class Accepted:
     title: str
     version: str
     signed_as: str = ""  # the typed full name, where the document asks for a signature
+    read_as: str = ""  # the title as the patient read it, in their language
+
+
+# The languages a patient may read a document in, named for the clinic's record.
+READ_IN = {"es": "Spanish"}
 
 
 def signed_record(
-    accepted: list[Accepted], *, accepted_at: datetime, room_name: str
+    accepted: list[Accepted],
+    *,
+    accepted_at: datetime,
+    room_name: str,
+    language: str = "en",
 ) -> bytes:
     pdf = FPDF(format="A4")
     pdf.set_title("Consent record")
@@ -52,6 +61,9 @@ def signed_record(
         pdf.multi_cell(0, 8, write(item.title), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font_size(11)
         lines = [f"Version {item.version}", "Read and accepted."]
+        if language in READ_IN:
+            lines[1] = f"Read and accepted in {READ_IN[language]}"
+            lines[1] += f", as “{item.read_as}”." if item.read_as else "."
         if item.signed_as:
             lines.append(f"Signed: {item.signed_as}")
         for line in lines:

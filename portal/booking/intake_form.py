@@ -97,10 +97,11 @@ def _question_field(question: IntakeQuestion) -> forms.Field:
     if kind == QuestionKind.YES_NO:
         return forms.ChoiceField(choices=YES_NO, widget=radios(YES_NO), **common)
     if kind == QuestionKind.SINGLE_CHOICE:
-        choices = [(c, c) for c in question.choice_list]
+        # Valued by the English choice (what VSee gets), labelled in the patient's language.
+        choices = question.choice_pairs()
         return forms.ChoiceField(choices=choices, widget=radios(choices), **common)
     if kind == QuestionKind.MULTIPLE_CHOICE:
-        choices = [(c, c) for c in question.choice_list]
+        choices = question.choice_pairs()
         return forms.MultipleChoiceField(
             choices=choices, widget=forms.CheckboxSelectMultiple, **common
         )

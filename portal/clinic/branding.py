@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import re
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import get_language, override
 
 CACHE_KEY = "clinic:branding"
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -97,12 +99,17 @@ class Branding(models.Model):
 
 
 def current_branding() -> dict:
-    """Return what pages need of the branding, cached until the next save."""
+    """Return what pages need of the branding, in the current language, cached until the
+    next save."""
     cached = cache.get(CACHE_KEY)
     if cached is None:
         b = Branding.load()
         cached = {
-            "clinic_name": b.clinic_name,
+            # Each language's name (a Spanish one left blank is the English one).
+            "clinic_names": {
+                code: _in_language(b, "clinic_name", code)
+                for code, _name in settings.LANGUAGES
+            },
             "primary_colour": b.primary_colour,
             "logo_version": b.logo_version,
             "support_phone": b.support_phone,
@@ -111,4 +118,10 @@ def current_branding() -> dict:
             "terms_url": b.terms_url,
         }
         cache.set(CACHE_KEY, cached, 3600)
-    return cached
+    names = cached["clinic_names"]
+    return {**cached, "clinic_name": names.get(get_language(), names.get("en", ""))}
+
+
+def _in_language(obj: models.Model, name: str, code: str) -> str:
+    with override(code):
+        return getattr(obj, name)

@@ -78,7 +78,9 @@ class IntakeQuestion(models.Model):
     )
     choices = models.TextField(
         blank=True,
-        help_text="For single and multiple choice: one choice per line, as patients see it.",
+        help_text="For single and multiple choice: one choice per line, as patients see it. "
+        "In Spanish, give the same choices in the same order; VSee always receives the "
+        "English choice, whichever language the patient used.",
     )
     required = models.BooleanField(default=False)
     remember = models.BooleanField(
@@ -119,21 +121,38 @@ class IntakeQuestion(models.Model):
 
     @property
     def choice_list(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for line in self.choices.splitlines():
-            if line.strip():
-                seen.setdefault(line.strip(), None)
-        return list(seen)
+        """The choices as sent to VSee: the English ones, whatever the patient reads."""
+        return list(dict(self.choice_pairs()))
+
+    def choice_pairs(self) -> list[tuple[str, str]]:
+        """(value sent to VSee, label in the patient's language) for each choice. The
+        translated line at the same place labels each English choice; a translation with
+        another number of lines is not used (the clean below refuses one)."""
+        english = _lines(self.choices_en)
+        shown = _lines(self.choices)  # the patient's language, or English
+        if len(shown) != len(english):
+            shown = english
+        pairs: dict[str, str] = {}
+        for value, label in zip(english, shown, strict=True):
+            pairs.setdefault(value, label)
+        return list(pairs.items())
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if not self.key and self.label:
+        if not self.key and self.label_en:
             self.key = self._key_from_label()
-        if self.kind in CHOICE_KINDS and len(self.choice_list) < 2:
-            errors["choices"] = "Give at least two choices, one per line."
-        if self.kind not in CHOICE_KINDS and self.choices.strip():
-            errors["choices"] = (
+        english = _lines(self.choices_en)
+        if self.kind in CHOICE_KINDS and len(set(english)) < 2:
+            errors["choices_en"] = "Give at least two choices, one per line."
+        if self.kind not in CHOICE_KINDS and english:
+            errors["choices_en"] = (
                 "Only single and multiple choice questions have choices."
+            )
+        spanish = _lines(self.choices_es)
+        if spanish and len(spanish) != len(english):
+            errors["choices_es"] = (
+                f"Give one Spanish choice for each English one, in the same order "
+                f"({len(english)} in English, {len(spanish)} here)."
             )
         if not (self.for_walkin or self.for_appointment or self.for_econsult):
             errors["for_walkin"] = "Ask the question for at least one visit option."
@@ -147,7 +166,7 @@ class IntakeQuestion(models.Model):
 
     def _key_from_label(self) -> str:
         """ "Which pharmacy do you use?" → which_pharmacy_do_you_use, made unique."""
-        words = re.findall(r"[a-z0-9]+", slugify(self.label).replace("-", " "))
+        words = re.findall(r"[a-z0-9]+", slugify(self.label_en).replace("-", " "))
         base = "_".join(words)[:36].strip("_") or "question"
         if not base[0].isalpha():
             base = f"q_{base}"[:36]
@@ -170,3 +189,7 @@ class IntakeQuestion(models.Model):
         if self.room_id is None and self.room is None:
             return others.filter(room__isnull=False).exists()
         return others.filter(room__isnull=True).exists()
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]

@@ -12,6 +12,7 @@ from django.core.validators import (
     RegexValidator,
 )
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from portal.vsee.schemas import Room as VSeeRoom
 
@@ -129,13 +130,16 @@ class Room(models.Model):
     emergency_notice = models.CharField(
         max_length=300,
         blank=True,
-        default="If this is an emergency, call 911.",
+        # Marked for the catalogue: a new room's Spanish text starts as its translation.
+        default=gettext_noop("If this is an emergency, call 911."),
         help_text="Shown prominently on the room's page and the intake form, and at the "
         "foot of every page of a visit. Blank: only the foot of the page, saying “If this is an emergency, call 911.”",
     )
     closed_message = models.TextField(
         blank=True,
-        default="We're closed right now. You can still book a time or send a question.",
+        default=gettext_noop(
+            "We're closed right now. You can still book a time or send a question."
+        ),
         help_text="Shown when VSee says the room is closed. Walk-ins are not offered then.",
     )
 
@@ -195,7 +199,7 @@ class Room(models.Model):
         "prompt",
         max_length=200,
         blank=True,
-        default="Photo of your insurance card, front and back",
+        default=gettext_noop("Photo of your insurance card, front and back"),
         help_text="Shown above the “Add files” buttons: tells patients what to attach.",
     )
 

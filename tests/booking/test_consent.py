@@ -132,6 +132,31 @@ class TestWhatReachesVSee:
         assert event.detail == f"document={telehealth.pk} version=2026-11"
         assert "Ada" not in event.detail
 
+    def test_a_patient_reads_it_in_spanish_and_the_clinic_s_record_says_so(
+        self, patient_client, telehealth, uploads
+    ):
+        ConsentDocument.objects.filter(pk=telehealth.pk).update(
+            title_es="Consentimiento para telemedicina",
+            text_es="Las visitas por video tienen límites.",
+        )
+        patient_client.post("/i18n/setlang/", {"language": "es", "next": REVIEW})
+        start(patient_client, "walkin")
+        page = patient_client.get(REVIEW).content.decode()
+        assert "Consentimiento para telemedicina" in page
+        assert "Las visitas por video tienen límites." in page
+        assert "Consent to telehealth" not in page
+        patient_client.post(
+            REVIEW,
+            {f"accept_{telehealth.pk}": "on", f"name_{telehealth.pk}": "Ada Lovelace"},
+        )
+        [sent] = uploads
+        text = " ".join(pdf_text(sent["file"].content).split())
+        assert "Consent to telehealth" in text  # the clinic's record, in English
+        assert (
+            "Read and accepted in Spanish, as “Consentimiento para telemedicina”"
+            in text
+        )
+
     def test_the_patient_s_own_files_stay_beside_the_record(
         self, patient_client, telehealth
     ):

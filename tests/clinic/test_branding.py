@@ -27,7 +27,7 @@ def staff(client):
 
 def _form(**overrides):
     data = {
-        "clinic_name": "Sunrise Clinic",
+        "clinic_name_en": "Sunrise Clinic",
         "primary_colour": "#0b5cad",
         "support_phone": "",
         "support_email": "",

@@ -101,13 +101,13 @@ class TestChoices:
         "kind", [QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE]
     )
     def test_choice_questions_need_two_choices(self, kind):
-        assert "choices" in _errors(_question(kind=kind, choices="Only one\n\n"))
-        assert "choices" in _errors(_question(kind=kind, choices="Same\nSame"))
+        assert "choices_en" in _errors(_question(kind=kind, choices="Only one\n\n"))
+        assert "choices_en" in _errors(_question(kind=kind, choices="Same\nSame"))
         _question(kind=kind, choices="Insurance\nSelf-pay").full_clean()
 
     @pytest.mark.parametrize("kind", [QuestionKind.SHORT_TEXT, QuestionKind.YES_NO])
     def test_other_kinds_take_no_choices(self, kind):
-        assert "choices" in _errors(_question(kind=kind, choices="A\nB"))
+        assert "choices_en" in _errors(_question(kind=kind, choices="A\nB"))
 
     def test_a_question_is_asked_for_at_least_one_option(self):
         question = _question(

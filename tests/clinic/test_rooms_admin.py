@@ -50,16 +50,16 @@ def get_room_calls(monkeypatch) -> list[str]:
 def _form(questions=(), initial_questions=0, **overrides) -> dict:
     data = {
         "code": "demo-room",
-        "display_name": "Demo Clinic",
+        "display_name_en": "Demo Clinic",
         "active": "on",
         "position": "0",
         "offers_walkin": "on",
         "offers_appointment": "on",
         "offers_econsult": "on",
         "consultation_ids": [],
-        "welcome_text": "Welcome.",
-        "emergency_notice": "If this is an emergency, call 911.",
-        "closed_message": "We're closed.",
+        "welcome_text_en": "Welcome.",
+        "emergency_notice_en": "If this is an emergency, call 911.",
+        "closed_message_en": "We're closed.",
         "time_zone": "",
         "reason_mode": "required",
         "location_mode": "required",
@@ -68,7 +68,7 @@ def _form(questions=(), initial_questions=0, **overrides) -> dict:
         "attachment_kinds": ["pdf", "jpeg"],
         "attachment_max_mb": "10",
         "attachment_max_files": "3",
-        "attachment_prompt": "Your insurance card",
+        "attachment_prompt_en": "Your insurance card",
         "questions-TOTAL_FORMS": str(len(questions)),
         "questions-INITIAL_FORMS": str(initial_questions),
         "questions-MIN_NUM_FORMS": "0",
@@ -81,9 +81,9 @@ def _form(questions=(), initial_questions=0, **overrides) -> dict:
     for i, question in enumerate(questions):
         row = {
             "position": "10",
-            "label": "A question",
+            "label_en": "A question",
             "kind": "short_text",
-            "choices": "",
+            "choices_en": "",
             "for_walkin": "on",
             "for_appointment": "on",
             "for_econsult": "on",
@@ -219,8 +219,8 @@ class TestAddRoom:
 class TestConsentDocumentsInline:
     ROW = {
         "consents-TOTAL_FORMS": "1",
-        "consents-0-title": "Consent to telehealth",
-        "consents-0-text": "Video visits have limits.",
+        "consents-0-title_en": "Consent to telehealth",
+        "consents-0-text_en": "Video visits have limits.",
         "consents-0-version": "2026-11",
         "consents-0-position": "0",
         "consents-0-required": "on",
@@ -256,13 +256,13 @@ class TestRoomQuestionsInline:
     def test_it_saves_the_room_questions(self, admin_client, room):
         r = admin_client.post(
             f"{ROOMS}{room.pk}/change/",
-            _form(questions=[{"key": "insurance", "label": "How will you pay?"}]),
+            _form(questions=[{"key": "insurance", "label_en": "How will you pay?"}]),
         )
         assert r.status_code == 302
         assert room.questions.get().label == "How will you pay?"
 
     def test_two_new_rows_with_one_key_are_refused(self, admin_client, room):
-        rows = [{"key": "insurance"}, {"key": "insurance", "label": "Another"}]
+        rows = [{"key": "insurance"}, {"key": "insurance", "label_en": "Another"}]
         r = admin_client.post(f"{ROOMS}{room.pk}/change/", _form(questions=rows))
         assert r.status_code == 200
         page = r.content.decode()
@@ -290,11 +290,11 @@ class TestRoomQuestionsInline:
 def _question_form(**overrides) -> dict:
     data = {
         "room": "",
-        "label": "Do you have allergies?",
-        "help_text": "",
+        "label_en": "Do you have allergies?",
+        "help_text_en": "",
         "key": "allergies",
         "kind": "short_text",
-        "choices": "",
+        "choices_en": "",
         "position": "0",
         "active": "on",
         "for_walkin": "on",
@@ -415,8 +415,8 @@ class TestKeysMadeFromQuestions:
         self, admin_client, no_rooms
     ):
         questions = [
-            {"key": "", "label": "Which pharmacy do you use?"},
-            {"key": "", "label": "Your employer?"},
+            {"key": "", "label_en": "Which pharmacy do you use?"},
+            {"key": "", "label_en": "Your employer?"},
         ]
         r = admin_client.post(f"{ROOMS}add/", _form(questions))
         assert r.status_code == 302
@@ -426,7 +426,7 @@ class TestKeysMadeFromQuestions:
     def test_two_new_questions_that_would_get_one_key_are_refused_plainly(
         self, admin_client, no_rooms
     ):
-        same = {"key": "", "label": "Your pharmacy?"}
+        same = {"key": "", "label_en": "Your pharmacy?"}
         r = admin_client.post(f"{ROOMS}add/", _form([same, same]))
         assert r.status_code == 200
         assert "already uses the key “your_pharmacy”" in r.content.decode()

@@ -135,3 +135,27 @@ def test_the_primary_colour_is_previewed_live_with_its_contrast(
     )
     assert header_colour == "rgb(45, 30, 107)"
     assert blocked == []
+
+
+def test_staff_write_a_room_s_spanish_in_its_language_tab(
+    desktop, live_server, vsee_live, django_user_model
+):
+    from portal.clinic.rooms import Room
+
+    page, blocked = desktop
+    staff_signs_in(page, live_server, django_user_model)
+    room = Room.objects.get(code="demo-room")
+    page.goto(f"{live_server.url}/admin/clinic/room/{room.pk}/change/")
+    spanish = page.locator("#id_display_name_es")
+    assert not spanish.is_visible()  # behind its tab until asked for
+    tabs = page.locator(".ui-tabs").filter(has=spanish)
+    tabs.get_by_role("tab", name="Spanish").click()
+    spanish.fill("Clínica de prueba — en línea")
+    assert not page.locator("#id_display_name_en").is_visible()
+    page.screenshot(path="/tmp/admin-tabs.png", full_page=False)
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("was changed successfully").wait_for()
+    room.refresh_from_db()
+    assert room.display_name_es == "Clínica de prueba — en línea"
+    assert room.display_name_en == "Demo Clinic — online visits"
+    assert blocked == []

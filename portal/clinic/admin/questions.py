@@ -9,6 +9,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import capfirst
 
+from portal.clinic.admin.languages import (
+    LanguageTabsAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 from portal.clinic.consents import ConsentDocument
 from portal.clinic.questions import IntakeQuestion
 
@@ -16,7 +21,7 @@ from portal.clinic.questions import IntakeQuestion
 def _small_choices_box(
     db_field: models.Field, kwargs: dict[str, Any], rows: int
 ) -> dict[str, Any]:
-    if db_field.name == "choices":
+    if db_field.name.startswith("choices"):
         kwargs["widget"] = forms.Textarea(attrs={"rows": rows, "cols": 30})
     return kwargs
 
@@ -82,7 +87,7 @@ class QuestionFormSet(forms.BaseInlineFormSet):
         super().clean()
 
 
-class IntakeQuestionInline(admin.TabularInline):
+class IntakeQuestionInline(TranslationTabularInline):
     model = IntakeQuestion
     form = labelled_in_rows(forms.ModelForm)
     formset = QuestionFormSet
@@ -135,7 +140,7 @@ class IntakeQuestionForm(forms.ModelForm):
 
 
 @admin.register(IntakeQuestion)
-class IntakeQuestionAdmin(admin.ModelAdmin):
+class IntakeQuestionAdmin(LanguageTabsAdmin):
     """All questions: shared ones (no room) are asked in every room."""
 
     form = IntakeQuestionForm
@@ -200,7 +205,7 @@ class IntakeQuestionAdmin(admin.ModelAdmin):
         messages.success(request, f"{count} question(s) are asked again.")
 
 
-class ConsentDocumentInline(admin.StackedInline):
+class ConsentDocumentInline(TranslationStackedInline):
     """Consent documents per room: read and accepted on the review page before booking."""
 
     model = ConsentDocument

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
+from portal.clinic.admin.languages import LanguageTabsAdmin
 from portal.clinic.admin.questions import (
     ConsentDocumentInline,
     IntakeQuestionInline,
@@ -182,7 +183,7 @@ def embed_snippets(request: HttpRequest, room: Room) -> list[tuple[str, str]]:
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(LanguageTabsAdmin):
     form = RoomForm
 
     def get_changelist_form(self, request: HttpRequest, **kwargs: Any) -> type:

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
+from portal.clinic.admin.languages import LanguageTabsAdmin
 from portal.clinic.branding import MAX_LOGO_BYTES, logo_content_type
 from portal.clinic.models import (
     Branding,
@@ -181,7 +182,7 @@ class BrandingForm(forms.ModelForm):
 
 
 @admin.register(Branding)
-class BrandingAdmin(SingletonAdmin):
+class BrandingAdmin(LanguageTabsAdmin, SingletonAdmin):
     """One row: how every patient page looks."""
 
     form = BrandingForm
