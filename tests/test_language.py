@@ -86,6 +86,8 @@ class TestWhatGoesOut:
             sent[language] = dict(SandboxIntake.objects.get(pk=intake_id).data)
         assert sent["es"] == sent["en"]
         assert sent["es"]["custom_seen_before"] == "false"  # the answer "No", as a key
+        # A choice read as "Pago propio" goes as the clinic's English wording.
+        assert sent["es"]["custom_insurance"] == "Self-pay"
         assert sent["es"]["location"] == "NY"
 
     def test_emails_are_in_the_language_the_patient_booked_in(

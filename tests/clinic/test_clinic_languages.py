@@ -13,7 +13,6 @@ from django.utils import translation
 from portal.clinic.branding import Branding, current_branding
 from portal.clinic.questions import IntakeQuestion, QuestionKind
 from portal.clinic.rooms import Room
-from sandbox.models import SandboxIntake
 from tests.booking.test_intake import ANSWERS
 from tests.clinic.test_rooms_admin import ROOMS, _form, get_room_calls, no_rooms  # noqa: F401
 
@@ -49,18 +48,6 @@ class TestPatientsReadTheirLanguage:
         # The choice reads in Spanish; its value stays the English one VSee receives.
         assert 'value="Self-pay"' in page and "Pago propio" in page
         assert ">Self-pay<" not in page
-
-    def test_a_spanish_walk_sends_vsee_what_an_english_one_sends(self, patient_client):
-        sent = {}
-        for language in ("en", "es"):
-            patient_client.post(
-                "/i18n/setlang/", {"language": language, "next": INTAKE}
-            )
-            patient_client.post(INTAKE, ANSWERS)
-            intake_id = patient_client.session["booking.draft"]["intake_id"]
-            sent[language] = dict(SandboxIntake.objects.get(pk=intake_id).data)
-        assert sent["es"] == sent["en"]
-        assert sent["es"]["custom_insurance"] == "Self-pay"  # not "Pago propio"
 
     def test_a_spanish_label_is_refused_as_an_answer(self, patient_client):
         patient_client.post("/i18n/setlang/", {"language": "es", "next": INTAKE})
