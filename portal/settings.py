@@ -306,11 +306,15 @@ VSEE_DEADLINE = envfloat("VSEE_DEADLINE", "10")
 # All the VSee calls of one page share this many seconds, after which the page says it
 # couldn't reach the clinic (keeping the patient's answers): under a proxy's 30 s limit.
 VSEE_PAGE_BUDGET = envfloat("VSEE_PAGE_BUDGET", "12")
-# VSee calls one process may have waiting at once; past it a page fails at once instead of
-# queueing, so a hanging VSee never takes the last threads (/healthz, pages without VSee).
+# Requests one process may have waiting on VSee at once (a page's calls made together
+# count once); past it a page fails at once instead of queueing, so a hanging VSee never
+# takes the last threads (/healthz, pages without VSee).
 VSEE_MAX_CONCURRENT_CALLS = envint(
     "VSEE_MAX_CONCURRENT_CALLS", str(max(1, envint("GUNICORN_THREADS", "8") - 2))
 )
+# Threads per process for the calls a page makes together (portal/vsee/together.py): room
+# for three more calls beside each waiting page's own.
+VSEE_CALLS_AT_ONCE = envint("VSEE_CALLS_AT_ONCE", str(3 * VSEE_MAX_CONCURRENT_CALLS))
 VSEE_ROOM_CACHE_SECONDS = envint("VSEE_ROOM_CACHE_SECONDS", "60")
 # Circuit breaker: after this many failures of VSee in a row (no answer, 5xx) within the
 # window, calls fail at once for the cool-down (seconds); then one probe call decides.

@@ -59,6 +59,32 @@ class TestWritingOnlyWhatChanged:
         assert session_writes(queries) == []
         assert "sessionid" not in r.cookies
 
+    @pytest.mark.parametrize(
+        "page",
+        [
+            "/",
+            "/rooms/demo-room/",
+            URL,
+            "/rooms/demo-room/appointment/time/",
+            "/visits/",
+            "/device-check/",
+        ],
+    )
+    def test_reading_a_page_writes_nothing_anywhere(self, patient_client, page):
+        # Read once (whatever a first read sets up, like a person's VSee sign-in, is
+        # kept); from then on, reading writes nothing to any table.
+        patient_client.post(URL, ANSWERS)
+        patient_client.get(page)
+        with CaptureQueriesContext(connection) as queries:
+            r = patient_client.get(page)
+        assert r.status_code == 200
+        writes = [
+            q["sql"]
+            for q in queries
+            if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))
+        ]
+        assert writes == []
+
     def test_a_change_is_written(self, patient_client):
         with CaptureQueriesContext(connection) as queries:
             assert patient_client.post(URL, ANSWERS).status_code == 302

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -88,6 +89,46 @@ class TestHistory:
             "visits.list",
             "visits.list",
         ]
+
+    def test_everyone_s_list_and_current_visit_are_asked_at_the_same_time(
+        self, ada_client, book, monkeypatch
+    ):
+        book(1)
+        # Ada's two calls and Leo's two: each waits until all four are in flight, which
+        # made one after another they never are (the barrier gives up, the page fails).
+        all_four = threading.Barrier(4, timeout=5)
+        real = VSeeClient._request
+
+        def meeting(self, method, path, *, endpoint, **kwargs):
+            if endpoint in ("visits.list", "visits.current"):
+                all_four.wait()
+            return real(self, method, path, endpoint=endpoint, **kwargs)
+
+        monkeypatch.setattr(VSeeClient, "_request", meeting)
+        r = ada_client.get("/visits/")
+        assert r.status_code == 200
+        found = sections(r.content.decode())
+        assert len(found["upcoming"]) == 1 and found["past"]  # Ada's and Leo's
+
+    def test_a_person_s_visits_failing_leaves_the_patient_s_own(
+        self, ada_client, book, monkeypatch
+    ):
+        from portal.vsee.errors import VSeeUnavailable
+        from portal.vsee.service import current_patient
+
+        book(1)
+        adas = current_patient(ada_client.session).token
+        real = VSeeClient._request
+
+        def leo_s_fail(self, method, path, *, endpoint, **kwargs):
+            if endpoint == "visits.list" and kwargs.get("token") != adas:
+                raise VSeeUnavailable("VSee did not answer")
+            return real(self, method, path, endpoint=endpoint, **kwargs)
+
+        monkeypatch.setattr(VSeeClient, "_request", leo_s_fail)
+        page = html.unescape(ada_client.get("/visits/").content.decode())
+        assert len(sections(page)["upcoming"]) == 1  # Ada's own, still there
+        assert "We couldn't load Leo's visits just now" in page
 
     def test_times_are_in_the_patient_s_time_zone(self, ada_client, past_visit):
         start = past_visit.start

@@ -33,7 +33,8 @@ from portal.visits.notes import clean_note
 from portal.visits.related import merge_related, merged
 from portal.vsee.errors import VSeeAuthExpired, VSeeError
 from portal.vsee.schemas import Visit
-from portal.vsee.service import current_patient
+from portal.vsee.service import PatientVSee, current_patient
+from portal.vsee.together import together
 
 log = logging.getLogger(__name__)
 
@@ -62,18 +63,31 @@ def history(request: PortalRequest) -> HttpResponse:
     current: Visit | None = None
     names: dict[str, str] = {}
     unreadable, not_loaded = 0, []
+
+    def failed(who: Person, exc: VSeeError) -> None:
+        if isinstance(exc, VSeeAuthExpired) or who.is_me:
+            raise exc  # the patient's own visits: the "try again" page
+        log.warning("history: a person's visits failed: %s", type(exc).__name__)
+        not_loaded.append(who.first_name)
+
+    asking: list[tuple[Person, PatientVSee]] = []
     for who in shown:
         try:
-            vsee = vsee_for(request.session, who.key)
-            listed = vsee.visit_list()
-            now_on = _as_known(vsee.visit_current(), listed)
-        except VSeeAuthExpired:
-            raise
+            asking.append((who, vsee_for(request.session, who.key)))
         except VSeeError as exc:
-            if who.is_me:
-                raise  # the patient's own visits: the "try again" page
-            log.warning("history: a person's visits failed: %s", type(exc).__name__)
-            not_loaded.append(who.first_name)
+            failed(who, exc)
+    # Everyone's list and visit in progress at once: the page waits for the slowest.
+    answers = together(
+        *(call for _, vsee in asking for call in (vsee.visit_list, vsee.visit_current))
+    )
+    for (who, _vsee), listed_said, current_said in zip(
+        asking, answers[::2], answers[1::2], strict=True
+    ):
+        try:
+            listed = listed_said.get()
+            now_on = _as_known(current_said.get(), listed)
+        except VSeeError as exc:
+            failed(who, exc)
             continue
         mine = merge_related(listed)
         ids = [v.id for v in listed] + ([now_on.id] if now_on else [])

@@ -8,7 +8,9 @@ sees its own.
 
 Calls in flight are capped per process: a worker whose every thread waits on a hanging
 VSee cannot answer /healthz or any page that needs no VSee. Past the cap a call fails at
-once, and its page says "try again" instead of queueing behind the others.
+once, and its page says "try again" instead of queueing behind the others. What the cap
+counts is a request waiting on VSee: calls a page makes at the same time (together.py)
+share the page's one place.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from contextvars import ContextVar
 _page_deadline: ContextVar[float | None] = ContextVar(
     "vsee_page_deadline", default=None
 )
+# Set while a page's calls made together hold one place under the cap between them.
+_holding_place: ContextVar[bool] = ContextVar("vsee_holding_place", default=False)
 
 
 def page_deadline() -> float | None:
@@ -45,7 +49,7 @@ def page_budget(seconds: float) -> AbstractContextManager[None]:
 
 
 class InFlight:
-    """A cap on concurrent calls that refuses instead of queueing."""
+    """A cap on requests waiting on VSee that refuses instead of queueing."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
@@ -56,6 +60,28 @@ class InFlight:
 
     def leave(self) -> None:
         self._slots.release()
+
+    @contextmanager
+    def one_place(self) -> Iterator[bool]:
+        """Hold one place for every call made inside (and in copies of this context);
+        yield False, holding nothing, when the cap is reached."""
+        if _holding_place.get():
+            yield True  # already held by an enclosing block
+            return
+        if not self.try_enter():
+            yield False
+            return
+        token = _holding_place.set(True)
+        try:
+            yield True
+        finally:
+            _holding_place.reset(token)
+            self.leave()
+
+
+def holding_place() -> bool:
+    """Whether the calls made here already hold a place under the cap."""
+    return _holding_place.get()
 
 
 _caps: dict[int, InFlight] = {}

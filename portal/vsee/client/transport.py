@@ -22,7 +22,7 @@ import requests
 from pydantic import BaseModel, ValidationError
 
 from portal.vsee.client.breaker import Breaker
-from portal.vsee.client.budget import in_flight_cap, page_deadline
+from portal.vsee.client.budget import holding_place, in_flight_cap, page_deadline
 from portal.vsee.errors import (
     VSeeAuthExpired,
     VSeeError,
@@ -214,7 +214,9 @@ class Transport:
             raise VSeeUnavailable(
                 "VSee is failing: calls are paused for a moment", request_id=request_id
             )
-        if self.in_flight and not self.in_flight.try_enter():
+        # A page's calls made together share the place their page holds.
+        in_flight = None if holding_place() else self.in_flight
+        if in_flight and not in_flight.try_enter():
             self._log(endpoint, method, "too-many-waiting", call_started, request_id)
             raise VSeeUnavailable(
                 "Too many calls to VSee waiting", request_id=request_id
@@ -239,8 +241,8 @@ class Transport:
             self._tell_breaker(None)
             return result
         finally:
-            if self.in_flight:
-                self.in_flight.leave()
+            if in_flight:
+                in_flight.leave()
 
     def _tell_breaker(self, exc: VSeeError | None) -> None:
         """Count a failure of VSee itself (no answer, or a 5xx); any answer closes it."""
