@@ -316,6 +316,10 @@ VSEE_MAX_CONCURRENT_CALLS = envint(
 # for three more calls beside each waiting page's own.
 VSEE_CALLS_AT_ONCE = envint("VSEE_CALLS_AT_ONCE", str(3 * VSEE_MAX_CONCURRENT_CALLS))
 VSEE_ROOM_CACHE_SECONDS = envint("VSEE_ROOM_CACHE_SECONDS", "60")
+# Free times are kept this long (0: not kept); a booking, move or cancel made through the
+# portal forgets them at once. VSee stays the judge: a time taken elsewhere meanwhile is
+# refused at booking, and the picker says so.
+VSEE_AVAILABILITY_CACHE_SECONDS = envint("VSEE_AVAILABILITY_CACHE_SECONDS", "10")
 # Circuit breaker: after this many failures of VSee in a row (no answer, 5xx) within the
 # window, calls fail at once for the cool-down (seconds); then one probe call decides.
 VSEE_BREAKER_FAILURES = envint("VSEE_BREAKER_FAILURES", "5")

@@ -66,7 +66,8 @@ TAKEN_NONE = ngettext_lazy(
 class Picker:
     params: PickerParams
     page: PickerPage
-    fetch: Fetch
+    fetch: Fetch  # free times as shown: kept a few seconds (service.cached_slots)
+    check: Fetch  # the same question, always asked of VSee: before a time is taken
     names: dict[str, str]
     now: datetime
 
@@ -98,7 +99,7 @@ class Picker:
         chosen = parse_slot_value(request.POST.get("slot"))
         if chosen is not None:
             self.page.week = week_of_timestamp(chosen[0], self.page.week.zone, self.now)
-        load_page(self.fetch, self.page, self.now, names=self.names)
+        load_page(self.check, self.page, self.now, names=self.names)
         if self.page.error:
             return None
         slot = (
@@ -113,7 +114,7 @@ class Picker:
     def still_offers(self, slot: Slot, provider_id: str = "") -> bool | None:
         """Whether VSee still offers this time (asked again); None when it can't say."""
         try:
-            offered = self.fetch(slot.start - 60, slot.end + 60)
+            offered = self.check(slot.start - 60, slot.end + 60)
         except VSeeError:
             return None
         return any(is_that_time(s, slot.start, slot.end, provider_id) for s in offered)
@@ -171,22 +172,33 @@ def open_picker(
     if unknown_zone_typed(request):
         page.problem = str(UNKNOWN_ZONE)
     consultation_id = params.consultation.id or ""
-    if vsee is not None and intake_id:
-        fetch = vsee_fetch(
-            vsee,
-            room_code=room_code,
-            intake_id=intake_id,
-            consultation_id=consultation_id,
-            provider_id=params.provider_id,
-        )
-    else:
-        fetch = clinic_fetch(
+
+    def fetcher(fresh: bool) -> Fetch:
+        if vsee is not None and intake_id:
+            return vsee_fetch(
+                vsee,
+                room_code=room_code,
+                intake_id=intake_id,
+                consultation_id=consultation_id,
+                provider_id=params.provider_id,
+                fresh=fresh,
+            )
+        return clinic_fetch(
             room_code=room_code,
             consultation_id=consultation_id,
             provider_id=params.provider_id,
             location=location,
+            fresh=fresh,
         )
-    return Picker(params=params, page=page, fetch=fetch, names=names, now=now)
+
+    return Picker(
+        params=params,
+        page=page,
+        fetch=fetcher(fresh=False),
+        check=fetcher(fresh=True),
+        names=names,
+        now=now,
+    )
 
 
 def is_picker_fragment(request: PortalRequest) -> bool:

@@ -69,6 +69,7 @@ def slot_gone(vsee: PatientVSee, draft: Draft) -> bool | None:
         room_code=draft.room_code,
         intake_id=draft.intake_id,
         consultation_id=draft.consultation_id,
+        fresh=True,  # VSee's answer now, not the picker's few seconds' cache
     )
     start, end = draft.slot_start, draft.slot_end
     try:

@@ -7,7 +7,10 @@ intakes in the session, rooms in the cache.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -132,6 +135,7 @@ def clinic_availability(
     provider_id: str | None = None,
     location: str | None = None,
     client: VSeeClient | None = None,
+    fresh: bool = False,
 ) -> list[Slot]:
     """Return a room's free slots for anyone, signed in or not, with the clinic's key.
 
@@ -139,14 +143,56 @@ def clinic_availability(
     secret, room_code, start, end and consultation_id; `location` narrows it to providers
     licensed in that state.
     """
-    return (client or get_client()).availability_get(
-        room_code=room_code,
-        consultation_id=consultation_id,
-        start=start,
-        end=end,
-        provider_id=provider_id or None,
-        location=location or None,
+    params: dict[str, Any] = {
+        "room_code": room_code,
+        "consultation_id": consultation_id,
+        "start": start,
+        "end": end,
+        "provider_id": provider_id or None,
+        "location": location or None,
+    }
+    return cached_slots(
+        params,
+        lambda: (client or get_client()).availability_get(**params),
+        fresh=fresh,
     )
+
+
+# --- free times, cached for a few seconds -----------------------------------------------------
+# A patient going back and forth between weeks, or many patients looking at one room's
+# week, ask VSee once per window every few seconds. A booking, move or cancel made here
+# starts a new generation of the cache: the next look asks VSee again.
+
+AVAILABILITY_GENERATION_KEY = "vsee:availability:generation"
+
+
+def cached_slots(
+    params: dict[str, Any], fetch: Callable[[], list[Slot]], *, fresh: bool = False
+) -> list[Slot]:
+    """Return `fetch()`'s free times, kept for VSEE_AVAILABILITY_CACHE_SECONDS under the
+    question asked (`params`) and the current generation. `fresh` asks VSee whatever is
+    kept (before a time is taken), and keeps its answer."""
+    seconds = settings.VSEE_AVAILABILITY_CACHE_SECONDS
+    if seconds <= 0:
+        return fetch()
+    generation = cache.get(AVAILABILITY_GENERATION_KEY, 0)
+    asked = json.dumps(
+        [settings.VSEE_ACCOUNT_CODE, generation, params], sort_keys=True, default=str
+    )
+    key = f"vsee:availability:{hashlib.sha256(asked.encode()).hexdigest()}"
+    slots: list[Slot] | None = None if fresh else cache.get(key)
+    if slots is None:
+        slots = fetch()
+        cache.set(key, slots, seconds)
+    return slots
+
+
+def availability_changed() -> None:
+    """Forget every cached free time: one was just taken, moved or given back."""
+    try:
+        cache.incr(AVAILABILITY_GENERATION_KEY)
+    except ValueError:  # no generation yet (or evicted): any new number will do
+        cache.set(AVAILABILITY_GENERATION_KEY, time.time_ns(), None)
 
 
 def forget_room(code: str) -> None:
@@ -309,8 +355,14 @@ class PatientVSee:
 
     # --- visits -----------------------------------------------------------------------------
 
-    def availability(self, **params: Any) -> list[Slot]:
-        return self.client.availability_get(token=self.token, **params)
+    def availability(self, *, fresh: bool = False, **params: Any) -> list[Slot]:
+        # Cached under the question asked; the intake id in it carries who is asking
+        # (their state), and the token is left out of the key.
+        return cached_slots(
+            {"as_patient": True, **params},
+            lambda: self.client.availability_get(token=self.token, **params),
+            fresh=fresh,
+        )
 
     def visit_add_walkin(self, *, intake_id: str, room_code: str) -> Visit:
         return self.client.visit_add_walkin(
@@ -323,7 +375,10 @@ class PatientVSee:
         )
 
     def visit_create(self, **fields: Any) -> Visit:
-        return self.client.visit_create(token=self.token, **fields)
+        try:
+            return self.client.visit_create(token=self.token, **fields)
+        finally:  # made, or refused because the time was taken: either way, ask again
+            availability_changed()
 
     def visit_list(self) -> VisitList:
         return self.client.visit_list(token=self.token)
@@ -346,10 +401,16 @@ class PatientVSee:
         return self.client.visit_current(token=self.token)
 
     def visit_update(self, visit_id: str, **fields: Any) -> None:
-        self.client.visit_update(token=self.token, id=visit_id, **fields)
+        try:
+            self.client.visit_update(token=self.token, id=visit_id, **fields)
+        finally:
+            availability_changed()
 
     def visit_close(self, visit_id: str, reason: str) -> str:
-        return self.client.visit_close(token=self.token, id=visit_id, reason=reason)
+        try:
+            return self.client.visit_close(token=self.token, id=visit_id, reason=reason)
+        finally:
+            availability_changed()
 
     def visit_summary_url(self, visit_id: str) -> str:
         return self.client.visit_summary_export(token=self.token, id=visit_id)

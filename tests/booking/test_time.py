@@ -523,3 +523,43 @@ class TestTaken:
         r = booking.get(URL, {"taken": "1"})
         assert r.status_code == 200
         assert "no other free times in the next 4 weeks" in text(r)
+
+
+class TestFewerCallsToVSee:
+    """Free times are kept a few seconds (VSEE_AVAILABILITY_CACHE_SECONDS); a time is
+    checked with VSee itself before it is taken, and a booking made here forgets them."""
+
+    def test_a_week_is_asked_once_and_going_back_to_it_asks_nothing(
+        self, booking, quick, calls
+    ):
+        r = booking.get(URL, {"consultation": quick})
+        assert len(calls) == 1  # the picker: one call
+        booking.get(r.context["picker"].next_url)
+        assert len(calls) == 2  # next week: one more
+        booking.get(URL, {"consultation": quick})
+        assert len(calls) == 2  # back to the first week within seconds: none
+
+    def test_kept_times_run_out(self, booking, quick, calls, settings):
+        settings.VSEE_AVAILABILITY_CACHE_SECONDS = 0
+        booking.get(URL, {"consultation": quick})
+        booking.get(URL, {"consultation": quick})
+        assert len(calls) == 2
+
+    def test_choosing_a_time_asks_vsee_not_the_kept_week(self, booking, quick, calls):
+        r = booking.get(URL, {"consultation": quick})
+        slot = next(s for d in r.context["picker"].days for s in d.slots)
+        booking.post(URL, {"consultation": quick, "slot": slot.value})
+        assert len(calls) == 2
+
+    def test_a_time_booked_here_is_gone_from_the_next_look(self, booking, quick, calls):
+        r = booking.get(URL, {"consultation": quick})
+        slot = next(s for d in r.context["picker"].days for s in d.slots)
+        booking.post(URL, {"consultation": quick, "slot": slot.value})
+        assert booking.post(REVIEW).status_code == 302  # booked
+        asked = len(calls)
+        r = booking.get(URL, {"consultation": quick})
+        assert len(calls) == asked + 1  # VSee asked again, not the kept week
+        offered = [s.start for d in r.context["picker"].days for s in d.slots]
+        # Dr Lee and Dr Chen may both have been free then: the time stays offered
+        # only while someone is still free at it.
+        assert slot.start not in offered or len(slot.provider_ids) > 1

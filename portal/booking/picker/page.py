@@ -62,11 +62,14 @@ def vsee_fetch(
     intake_id: str,
     consultation_id: str,
     provider_id: str = "",
+    fresh: bool = False,
 ) -> Fetch:
-    """Return a Fetch asking GET /availability for one window, as the patient."""
+    """Return a Fetch asking GET /availability for one window, as the patient (`fresh`:
+    of VSee itself, not the few seconds' cache)."""
 
     def fetch(start: int, end: int) -> list[Slot]:
         return vsee.availability(
+            fresh=fresh,
             room_code=room_code,
             intake_id=intake_id or None,
             consultation_id=consultation_id,
@@ -84,11 +87,13 @@ def clinic_fetch(
     consultation_id: str,
     provider_id: str = "",
     location: str = "",
+    fresh: bool = False,
 ) -> Fetch:
     """Return a Fetch asking GET /availability with the clinic's key: no sign-in needed."""
 
     def fetch(start: int, end: int) -> list[Slot]:
         return clinic_availability(
+            fresh=fresh,
             room_code=room_code,
             consultation_id=consultation_id,
             start=start,
