@@ -4,6 +4,7 @@ for sign-in codes, and a client that opens a new connection for every request.""
 
 from __future__ import annotations
 
+import contextlib
 import email
 import os
 import re
@@ -137,7 +138,46 @@ def production_server(
     for args in (("migrate", "--noinput"), ("collectstatic", "--noinput"), ("demo",)):
         run_manage(env, *args)
     env.update(server_env)
-    log_path = tmp_path / "gunicorn.log"
+    with _serving(env, port, tmp_path / "gunicorn.log") as server:
+        yield server
+
+
+@contextmanager
+def production_instances(
+    tmp_path: Path, smtp_port: int, count: int, **shared_env: str
+) -> Iterator[list[ProductionServer]]:
+    """Set up the demo once, then serve it from `count` instances (each the Procfile's
+    web process on its own port) sharing `shared_env`: the scale-out configuration's
+    DATABASE_URL and REDIS_URL, say. Each talks to the sandbox of the first."""
+    ports = [free_port() for _ in range(count)]
+    env = production_env(tmp_path, ports[0], smtp_port)
+    env.update(shared_env)
+    env["VSEE_API_BASE_URL"] = f"http://127.0.0.1:{ports[0]}/sandbox/api_v3"
+    for args in (("migrate", "--noinput"), ("collectstatic", "--noinput"), ("demo",)):
+        run_manage(env, *args)
+    with contextlib.ExitStack() as stack:
+        servers = [
+            stack.enter_context(
+                _serving(
+                    {
+                        **env,
+                        "PORT": str(port),
+                        "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{port}",
+                    },
+                    port,
+                    tmp_path / f"gunicorn-{port}.log",
+                )
+            )
+            for port in ports
+        ]
+        yield servers
+
+
+@contextmanager
+def _serving(
+    env: dict[str, str], port: int, log_path: Path
+) -> Iterator[ProductionServer]:
+    """Run the Procfile's web process with `env` until the block ends."""
     with log_path.open("w") as log:
         process = subprocess.Popen(
             ["bash", "-c", procfile_command("web")],
