@@ -401,6 +401,14 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Fault injection for the sandbox, as a list of rules like the admin's (see sandbox/faults.py).
 # Example: [{"endpoint": "visits.create", "error_rate": 1.0, "status": 503}]
 SANDBOX_FAULTS: list[dict] = []
+# `manage.py serve_sandbox`: this process serves the sandbox alone (no portal pages), and
+# every API call waits SANDBOX_DELAY_MS first, like a distant VSee.
+SANDBOX_ONLY = VSEE_SANDBOX_ENABLED and envbool("SANDBOX_ONLY", "False")
+if SANDBOX_ONLY:
+    ROOT_URLCONF = "sandbox.server_urls"
+    SANDBOX_FAULTS = [
+        {"endpoint": "*", "latency_ms": envint("SANDBOX_DELAY_MS", "0")},
+    ]
 
 LOGGING = {
     "version": 1,
