@@ -10,6 +10,7 @@ from sandbox.views import (
     clinic,
     exports,
     files,
+    floor,
     intakes,
     provider,
     rooms,
@@ -70,6 +71,8 @@ urlpatterns = [
         exports.visit_summary_pdf,
         name="visit_summary_pdf",
     ),
+    path("floor/ok/", floor.ok, name="floor_ok"),
+    path("floor/sleep/<int:ms>/", floor.sleep, name="floor_sleep"),
     path("clinic/auth", clinic.auth, name="clinic_auth"),
     path("clinic/provider/", provider.console, name="provider"),
     path(
