@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-# Threads: a page mostly waits on VSee, and the sandbox (local runs) is served by the
-# portal itself, which a single sync worker would wait on forever.
+# A worker per core, and at least two (one restarting never leaves none).
+workers = int(
+    os.environ.get("WEB_CONCURRENCY", str(max(2, multiprocessing.cpu_count())))
+)
+# Threads, many: a page mostly waits on VSee, and a waiting thread costs little. With
+# 300 ms per VSee call, 2 × 64 threads hold 100 patients waiting at once on two cores
+# (bench/load.py). The portal reads the same number (the cap on pages waiting on VSee).
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+os.environ.setdefault("GUNICORN_THREADS", "64")
+threads = int(os.environ["GUNICORN_THREADS"])
+# Above the page's VSee budget (VSEE_PAGE_BUDGET, 12 s), under a proxy's usual 30 s.
 timeout = 30
 accesslog = "-"
 # The path without its query string, and which worker served it; the secret of VSee's

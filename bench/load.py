@@ -174,6 +174,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--workers", type=int)
     parser.add_argument("--threads", type=int)
+    parser.add_argument("--logs", help="a folder to keep the servers' logs in")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
@@ -263,6 +264,8 @@ def main() -> None:
                     print(f"# {delay} ms, {name}: {measured}", flush=True)
                     time.sleep(2)  # let the last requests of the crowd finish
                 results[delay] = row
+        if args.logs:
+            shutil.copytree(tmp_path, args.logs, dirs_exist_ok=True)
         report(results, delays)
 
 

@@ -139,6 +139,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif envbool("DATABASE_POOL", "True"):
+    # PostgreSQL: a page waiting on VSee holds no connection (vsee/service.py,
+    # release_database), so a small pool per worker serves many threads; connections
+    # are taken back from it for each stretch of queries.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": envint("DATABASE_POOL_SIZE", "10"),
+        "timeout": 10,
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -310,11 +320,13 @@ VSEE_PAGE_BUDGET = envfloat("VSEE_PAGE_BUDGET", "12")
 # count once); past it a page fails at once instead of queueing, so a hanging VSee never
 # takes the last threads (/healthz, pages without VSee).
 VSEE_MAX_CONCURRENT_CALLS = envint(
-    "VSEE_MAX_CONCURRENT_CALLS", str(max(1, envint("GUNICORN_THREADS", "8") - 2))
+    "VSEE_MAX_CONCURRENT_CALLS", str(max(1, envint("GUNICORN_THREADS", "64") - 2))
 )
-# Threads per process for the calls a page makes together (portal/vsee/together.py): room
-# for three more calls beside each waiting page's own.
-VSEE_CALLS_AT_ONCE = envint("VSEE_CALLS_AT_ONCE", str(3 * VSEE_MAX_CONCURRENT_CALLS))
+# Threads per process for the calls a page makes together (portal/vsee/together.py),
+# beside each waiting page's own.
+VSEE_CALLS_AT_ONCE = envint(
+    "VSEE_CALLS_AT_ONCE", str(max(4, VSEE_MAX_CONCURRENT_CALLS))
+)
 VSEE_ROOM_CACHE_SECONDS = envint("VSEE_ROOM_CACHE_SECONDS", "60")
 # Free times are kept this long (0: not kept); a booking, move or cancel made through the
 # portal forgets them at once. VSee stays the judge: a time taken elsewhere meanwhile is

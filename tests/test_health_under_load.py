@@ -21,7 +21,11 @@ def test_healthz_answers_while_every_patient_page_waits_on_a_hanging_vsee(tmp_pa
         smtp_server() as (_, smtp_port),
         hanging_vsee() as vsee_url,
         production_server(
-            tmp_path, smtp_port, VSEE_API_BASE_URL=vsee_url, VSEE_PAGE_BUDGET="8"
+            tmp_path,
+            smtp_port,
+            VSEE_API_BASE_URL=vsee_url,
+            VSEE_PAGE_BUDGET="8",
+            GUNICORN_THREADS="8",  # so that the crowd below is three times the threads
         ) as server,
     ):
         statuses: list[int] = []

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connections
 
 from portal.vsee.client import Upload, VSeeClient
 from portal.vsee.client.breaker import Breaker
@@ -72,7 +73,20 @@ def get_client() -> VSeeClient:
         max_in_flight=settings.VSEE_MAX_CONCURRENT_CALLS,
         breaker=vsee_breaker(),
         users_get_no_email=settings.PORTAL_SENDS_EMAILS,
+        before_waiting=release_database,
+        # A connection for every call that may be waiting at once, none thrown away.
+        pool_size=settings.VSEE_MAX_CONCURRENT_CALLS + settings.VSEE_CALLS_AT_ONCE,
     )
+
+
+def release_database() -> None:
+    """Give back this thread's database connection before waiting on VSee: a server with
+    many threads, most of them waiting on VSee, would otherwise hold one connection per
+    thread (PostgreSQL refuses past max_connections). The next query takes one again,
+    from the pool with PostgreSQL. Not inside a transaction, which must keep its own."""
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is not None and not connection.in_atomic_block:
+            connection.close()
 
 
 def vsee_breaker() -> Breaker:

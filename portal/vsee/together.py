@@ -11,6 +11,7 @@ too. Calls must not touch the database: they only talk to VSee.
 from __future__ import annotations
 
 import contextvars
+import logging
 import os
 import threading
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from portal.vsee.client.budget import in_flight_cap
 from portal.vsee.errors import VSeeUnavailable
 
 T = TypeVar("T")
+log = logging.getLogger("portal.vsee")
 
 _pool: ThreadPoolExecutor | None = None
 _pool_pid = 0
@@ -73,6 +75,7 @@ def together(*calls: Callable[[], Any]) -> list[Outcome[Any]]:
         return []
     with in_flight_cap(settings.VSEE_MAX_CONCURRENT_CALLS).one_place() as placed:
         if not placed:
+            log.warning("vsee %d calls refused: too-many-waiting", len(calls))
             refused = Outcome[Any](
                 error=VSeeUnavailable("Too many calls to VSee waiting")
             )

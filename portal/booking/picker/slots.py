@@ -162,7 +162,14 @@ def group_by_day(
 
 def fetch_week(fetch: Fetch, week: Week, now: datetime) -> list[Slot]:
     """Ask VSee once for the week's free slots (from now on, for the current week)."""
-    return fetch(max(week.start, _unix(now)), week.end)
+    return fetch(max(week.start, _asked_from(now)), week.end)
+
+
+def _asked_from(now: datetime) -> int:
+    """The start of a window that begins now, on the minute: the same question asked
+    twice within a minute is the same question (service.cached_slots keeps its answer);
+    a slot already begun is never offered anyway (merge_slots)."""
+    return _unix(now) // 60 * 60
 
 
 def find_week(
@@ -184,7 +191,7 @@ def find_week(
     end = _unix(
         _midnight(start_week.first_day + timedelta(weeks=weeks), start_week.zone)
     )
-    slots = fetch(max(start_week.start, cutoff), end)
+    slots = fetch(max(start_week.start, _asked_from(now)), end)
     future = [s for s in slots if s.start > cutoff]
     if not future:
         return None

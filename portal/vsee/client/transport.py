@@ -14,7 +14,7 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -65,14 +65,15 @@ _session_lock = threading.Lock()
 _session: requests.Session | None = None
 
 
-def shared_session() -> requests.Session:
-    """Return the process's one pooled Session (connections reused across requests)."""
+def shared_session(pool_size: int = 16) -> requests.Session:
+    """Return the process's one pooled Session (connections reused across requests);
+    `pool_size` connections are kept open to VSee (the first caller's number counts)."""
     global _session
     with _session_lock:
         if _session is None:
             session = requests.Session()
             adapter = requests.adapters.HTTPAdapter(
-                pool_connections=4, pool_maxsize=16, max_retries=0
+                pool_connections=4, pool_maxsize=pool_size, max_retries=0
             )
             session.mount("https://", adapter)
             session.mount("http://", adapter)
@@ -158,6 +159,8 @@ class Transport:
         breaker: Breaker | None = None,
         session: requests.Session | None = None,
         users_get_no_email: bool = False,
+        before_waiting: Callable[[], None] | None = None,
+        pool_size: int = 16,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         # The portal emails patients itself: users/sso asks VSee to send them none.
@@ -169,8 +172,11 @@ class Transport:
         self.deadline = deadline
         self.in_flight = in_flight_cap(max_in_flight) if max_in_flight else None
         self.breaker = breaker
-        self.session = session or shared_session()
+        self.session = session or shared_session(pool_size)
         self.last_request_id = ""
+        # Called before each call goes out: what the caller holds that should not wait
+        # on VSee with it (service.py gives back the thread's database connection).
+        self.before_waiting = before_waiting
 
     # --- the seam ---------------------------------------------------------------------------
 
@@ -221,6 +227,8 @@ class Transport:
             raise VSeeUnavailable(
                 "Too many calls to VSee waiting", request_id=request_id
             )
+        if self.before_waiting is not None:
+            self.before_waiting()
         try:
             result = self._send(
                 method,
