@@ -27,26 +27,24 @@ import gzip
 import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import requests  # noqa: E402
 
 from tests.production import (  # noqa: E402
-    ROOT,
     Visitor,
     _serving,
     free_port,
     production_env,
     run_manage,
+    sandbox_alone,
     smtp_server,
 )
 
@@ -70,40 +68,6 @@ PAGES = [
     ("picker week", "/rooms/demo-room/appointment/time/?consultation={quick}", True),
     ("history", "/visits/", True),
 ]
-
-
-@contextmanager
-def sandbox_alone(env: dict[str, str], delay_ms: int, log: Path):
-    port = free_port()
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "manage.py",
-                "serve_sandbox",
-                "--port",
-                str(port),
-                "--delay-ms",
-                str(delay_ms),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base = f"http://127.0.0.1:{port}/sandbox/api_v3"
-    try:
-        for _ in range(150):
-            try:
-                requests.get(f"{base}/nothing", timeout=5)
-                break
-            except requests.RequestException:
-                time.sleep(0.2)
-        yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
 
 
 def wrk(url: str, cookie: str, connections: int, seconds: int) -> dict[str, float]:

@@ -264,3 +264,46 @@ def hanging_vsee() -> Iterator[str]:
         listener.bind(("127.0.0.1", 0))
         listener.listen(1024)  # never accepted: the kernel completes the handshakes
         yield f"http://127.0.0.1:{listener.getsockname()[1]}/api_v3"
+
+
+@contextmanager
+def sandbox_alone(
+    env: dict[str, str], delay_ms: int, log_path: Path, threads: int = 128
+) -> Iterator[str]:
+    """Serve the sandbox alone (manage.py serve_sandbox) with every call `delay_ms` late,
+    on the database `env` names; yield its API's base URL."""
+    port = free_port()
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "manage.py",
+                "serve_sandbox",
+                "--port",
+                str(port),
+                "--delay-ms",
+                str(delay_ms),
+                "--threads",
+                str(threads),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}/sandbox/api_v3"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert process.poll() is None, log_path.read_text()
+            try:
+                requests.get(f"{base}/nothing", timeout=5)
+                break
+            except requests.RequestException:
+                assert time.monotonic() < deadline, log_path.read_text()
+                time.sleep(0.2)
+        yield base
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
