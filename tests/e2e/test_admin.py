@@ -149,6 +149,14 @@ def test_staff_write_a_room_s_spanish_in_its_language_tab(
     spanish = page.locator("#id_display_name_es")
     assert not spanish.is_visible()  # behind its tab until asked for
     tabs = page.locator(".ui-tabs").filter(has=spanish)
+    # By keyboard: the English tab takes focus, the arrow moves to Spanish.
+    tabs.get_by_role("tab", name="English").focus()
+    page.keyboard.press("ArrowRight")
+    assert tabs.get_by_role("tab", name="Spanish").get_attribute("aria-selected") == (
+        "true"
+    )
+    spanish.wait_for(state="visible")  # jQuery UI shows the panel a moment later
+    tabs.get_by_role("tab", name="English").click()
     tabs.get_by_role("tab", name="Spanish").click()
     spanish.fill("Clínica de prueba — en línea")
     assert not page.locator("#id_display_name_en").is_visible()
