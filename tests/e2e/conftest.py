@@ -91,6 +91,13 @@ def assert_accessible(page) -> None:
     if page.viewport_size:
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"
+        # Nor may a button's words run out of it (a longer language, a narrow screen).
+        cut = page.evaluate(
+            """() => [...document.querySelectorAll('button, .button')]
+                .filter(b => b.checkVisibility() && b.scrollWidth > b.clientWidth + 1)
+                .map(b => b.textContent.trim())"""
+        )
+        assert cut == [], f"{page.url}: words wider than their button: {cut}"
 
 
 def sign_in_by_email(page, mailoutbox, person: dict | None = None) -> None:
