@@ -11,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language, override
 
-CACHE_KEY = "clinic:branding"
+# Versioned by the shape of what is kept: a shared cache (Redis) may still hold the last
+# release's shape for up to an hour after a deploy.
+CACHE_KEY = "clinic:branding:2"
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 MIN_CONTRAST = 4.5  # WCAG 2.1 AA for normal text
 MAX_LOGO_BYTES = 512 * 1024

@@ -165,3 +165,12 @@ class TestDataMigration:
         with translation.override("es"):
             assert room.closed_message == "Closed on Sundays."
         assert Branding.objects.get().clinic_name_en == "Sunrise"
+
+
+def test_branding_kept_by_the_last_release_is_not_read(db):
+    # Before per-language names, the kept branding had no "clinic_names": a shared cache
+    # may still hold it after a deploy, and pages must not fail on it.
+    cache.clear()
+    cache.set("clinic:branding", {"clinic_name": "Old", "primary_colour": "#0b5cad"})
+    Branding.objects.update_or_create(pk=1, defaults={"clinic_name_en": "Sunrise"})
+    assert current_branding()["clinic_name"] == "Sunrise"
