@@ -15,6 +15,7 @@ from gettext import GNUTranslations
 
 import pytest
 from django.utils import translation
+from modeltranslation.translator import translator
 
 from portal.clinic.branding import Branding
 from portal.clinic.consents import ConsentDocument
@@ -108,19 +109,8 @@ def clinic_english() -> set[str]:
         Branding.load(),
     ]
     for row in rows:
-        for name in (
-            "display_name",
-            "welcome_text",
-            "emergency_notice",
-            "closed_message",
-            "attachment_prompt",
-            "label",
-            "help_text",
-            "choices",
-            "title",
-            "text",
-            "clinic_name",
-        ):
+        # The fields portal/clinic/translation.py registers for this model.
+        for name in translator.get_options_for_model(type(row)).fields:
             english = getattr(row, f"{name}_en", None)
             spanish = getattr(row, f"{name}_es", None)
             if english and spanish and english != spanish:
