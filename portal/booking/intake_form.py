@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.booking.us_states import US_STATES
+from portal.booking.widgets import Checkboxes, ListSelect, Radios
 from portal.clinic.questions import CHOICE_KINDS, IntakeQuestion, QuestionKind
 from portal.clinic.rooms import FieldMode, Room
 from portal.forms import AccessibleForm
@@ -102,9 +103,7 @@ def _question_field(question: IntakeQuestion) -> forms.Field:
         return forms.ChoiceField(choices=choices, widget=radios(choices), **common)
     if kind == QuestionKind.MULTIPLE_CHOICE:
         choices = question.choice_pairs()
-        return forms.MultipleChoiceField(
-            choices=choices, widget=forms.CheckboxSelectMultiple, **common
-        )
+        return forms.MultipleChoiceField(choices=choices, widget=Checkboxes, **common)
     if kind == QuestionKind.PHONE:
         return PhoneField(**common)
     if kind == QuestionKind.EMAIL:
@@ -120,11 +119,11 @@ SIDE_BY_SIDE = 3
 SHORT_ANSWER = 12  # characters: three of them fit across 320 px
 
 
-def radios(choices: list[tuple[str, str]]) -> forms.RadioSelect:
+def radios(choices: list[tuple[str, str]]) -> Radios:
     short = len(choices) <= SIDE_BY_SIDE and all(
         len(str(label)) <= SHORT_ANSWER for _key, label in choices
     )
-    return forms.RadioSelect(attrs={"class": "choices--inline"} if short else None)
+    return Radios(attrs={"class": "choices--inline"} if short else None)
 
 
 WHO = "who"  # the "Who is this visit for?" field, first when the patient may choose
@@ -140,7 +139,7 @@ class IntakeForm(AccessibleForm):
         who = forms.ChoiceField(
             label=_("Who is this visit for?"),
             choices=choices,
-            widget=forms.RadioSelect,
+            widget=Radios,
             # One is always checked; a form posted without it keeps the draft's choice.
             required=False,
             error_messages={
@@ -196,6 +195,7 @@ def location_field(room: Room) -> forms.ChoiceField | None:
         label=_("Which state are you in right now?"),
         help_text=_("Providers can only see you where they are licensed."),
         choices=[("", _("Choose a state")), *US_STATES],
+        widget=ListSelect,
         required=room.location_mode == FieldMode.REQUIRED,
         error_messages={"required": _("Choose the state you are in right now.")},
     )

@@ -38,7 +38,7 @@ from portal.booking.picker import (
 from portal.booking.timezones import (
     chosen_time_zone,
     patient_time_zone,
-    time_zone_names,
+    time_zone_options,
     unknown_zone_typed,
 )
 from portal.http import PortalRequest
@@ -222,7 +222,7 @@ def render_picker(
     ctx = {
         **ctx,
         "picker": page,
-        "time_zones": time_zone_names(),
+        "time_zone_options": time_zone_options(),
         "htmx_swap": fragment,
     }
     if page.error:

@@ -3,12 +3,15 @@ browser's zone detected once for the whole session."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
 from portal.booking.timezones import (
     US_ZONES,
     find_time_zone,
+    time_zone_names,
     zone_choices,
     zone_label,
 )
@@ -106,6 +109,15 @@ class TestInThePicker:
         assert "The clinic is on Eastern Time (New York)." in page
         assert 'value="America/Denver"' in page  # the short list
         assert page.count('name="tz"') == len(US_ZONES)
+
+    def test_the_other_box_suggests_every_zone(self, browsing, quick):
+        page = text(browsing.get(TIMES, {"consultation": quick}))
+        listed = re.search(r'<datalist id="picker-tz-names">(.*?)</datalist>', page)
+        offered = re.findall(r'<option value="([^"]+)"></option>', listed.group(1))
+        assert offered == time_zone_names()
+        assert (
+            "Europe/Berlin" in offered and "America/Argentina/Buenos_Aires" in offered
+        )
 
     def test_a_city_typed_sets_the_zone(self, browsing, quick):
         r = browsing.get(TIMES, {"consultation": quick, "tz_other": "berlin"})
