@@ -317,11 +317,13 @@ VSEE_DEADLINE = envfloat("VSEE_DEADLINE", "10")
 # couldn't reach the clinic (keeping the patient's answers): under a proxy's 30 s limit.
 VSEE_PAGE_BUDGET = envfloat("VSEE_PAGE_BUDGET", "12")
 # Requests one process may have waiting on VSee at once (a page's calls made together
-# count once); past it a page fails at once instead of queueing, so a hanging VSee never
-# takes the last threads (/healthz, pages without VSee).
+# count once), so a hanging VSee never takes the last threads (/healthz, pages without
+# VSee). Past it a page waits up to VSEE_PLACE_WAIT_SECONDS for a place while places are
+# being given back (VSee busy), and fails at once when none has been for that long.
 VSEE_MAX_CONCURRENT_CALLS = envint(
     "VSEE_MAX_CONCURRENT_CALLS", str(max(1, envint("GUNICORN_THREADS", "64") - 2))
 )
+VSEE_PLACE_WAIT_SECONDS = envfloat("VSEE_PLACE_WAIT_SECONDS", "2")
 # Threads per process for the calls a page makes together (portal/vsee/together.py),
 # beside each waiting page's own.
 VSEE_CALLS_AT_ONCE = envint(

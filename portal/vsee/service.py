@@ -71,6 +71,7 @@ def get_client() -> VSeeClient:
         read_timeout=settings.VSEE_READ_TIMEOUT,
         deadline=settings.VSEE_DEADLINE,
         max_in_flight=settings.VSEE_MAX_CONCURRENT_CALLS,
+        place_wait=settings.VSEE_PLACE_WAIT_SECONDS,
         breaker=vsee_breaker(),
         users_get_no_email=settings.PORTAL_SENDS_EMAILS,
         before_waiting=release_database,

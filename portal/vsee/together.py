@@ -14,6 +14,7 @@ import contextvars
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 
-from portal.vsee.client.budget import in_flight_cap
+from portal.vsee.client.budget import in_flight_cap, page_deadline
 from portal.vsee.errors import VSeeUnavailable
 
 T = TypeVar("T")
@@ -73,7 +74,11 @@ def together(*calls: Callable[[], Any]) -> list[Outcome[Any]]:
     """
     if not calls:
         return []
-    with in_flight_cap(settings.VSEE_MAX_CONCURRENT_CALLS).one_place() as placed:
+    cap = in_flight_cap(settings.VSEE_MAX_CONCURRENT_CALLS)
+    wait = settings.VSEE_PLACE_WAIT_SECONDS
+    if (page_ends := page_deadline()) is not None:
+        wait = min(wait, page_ends - time.monotonic())
+    with cap.one_place(wait) as placed:
         if not placed:
             log.warning("vsee %d calls refused: too-many-waiting", len(calls))
             refused = Outcome[Any](

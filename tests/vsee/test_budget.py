@@ -4,6 +4,8 @@ on calls waiting at once, both applied in the transport."""
 from __future__ import annotations
 
 import io
+import threading
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -88,15 +90,59 @@ class TestThePageBudget:
         assert page_deadline() is None
 
 
+def give_back_later(cap, seconds: float) -> threading.Timer:
+    """Another page's call ending `seconds` from now."""
+    timer = threading.Timer(seconds, cap.leave)
+    timer.start()
+    return timer
+
+
 class TestCallsWaitingAtOnce:
-    def client(self) -> VSeeClient:
+    def client(self, place_wait: float = 0.0) -> VSeeClient:
         return VSeeClient(
             base_url=BASE,
             account_code="acme",
             api_key=API_KEY,
             api_secret=API_SECRET,
             max_in_flight=2,
+            place_wait=place_wait,
         )
+
+    def test_past_the_cap_a_call_waits_for_a_place_while_vsee_answers(self, rsps):
+        rsps.get(URL, json=load_fixture("visits_summary_export__ok"))
+        cap = in_flight_cap(2)
+        assert cap.try_enter() and cap.try_enter()
+        cap.leave()  # a call has just ended: VSee answers...
+        assert cap.try_enter()  # ...and another page took its place
+        give_back_later(cap, 0.2)
+        try:
+            self.client(place_wait=2).visit_summary_export(
+                token=ADA_TOKEN, id="1000000"
+            )
+        finally:
+            cap.leave()
+        assert len(rsps.calls) == 1  # it waited, then went
+
+    def test_past_the_cap_a_call_does_not_wait_on_a_vsee_that_stopped_answering(
+        self, rsps
+    ):
+        cap = in_flight_cap(2)
+        assert cap.try_enter() and cap.try_enter()
+        cap.leave()
+        assert cap.try_enter()
+        time.sleep(0.3)  # no place given back since: every call waits on VSee
+        timer = give_back_later(cap, 0.1)
+        try:
+            with pytest.raises(VSeeUnavailable) as info:
+                self.client(place_wait=0.25).visit_summary_export(
+                    token=ADA_TOKEN, id="1000000"
+                )
+        finally:
+            timer.join()
+            cap.leave()
+        # Refused at once: had it waited its 0.25 s, it would have had that place.
+        assert info.value.message == "Too many calls to VSee waiting"
+        assert len(rsps.calls) == 0
 
     def test_past_the_cap_a_call_fails_at_once_without_reaching_vsee(self, rsps):
         cap = in_flight_cap(2)

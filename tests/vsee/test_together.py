@@ -47,6 +47,7 @@ def test_every_call_keeps_the_page_s_budget():
 
 def test_the_calls_share_one_place_under_the_cap(settings):
     settings.VSEE_MAX_CONCURRENT_CALLS = 1
+    settings.VSEE_PLACE_WAIT_SECONDS = 0
     cap = in_flight_cap(1)
     # Three calls, one place: each call sees the place held, and no call takes another.
     said = together(holding_place, holding_place, holding_place)
@@ -61,6 +62,20 @@ def test_the_calls_share_one_place_under_the_cap(settings):
         with pytest.raises(VSeeUnavailable) as info:
             outcome.get()
         assert info.value.message == "Too many calls to VSee waiting"
+
+
+def test_past_the_cap_the_page_waits_for_a_place_while_vsee_answers(settings):
+    settings.VSEE_MAX_CONCURRENT_CALLS = 1
+    settings.VSEE_PLACE_WAIT_SECONDS = 2
+    cap = in_flight_cap(1)
+    assert cap.try_enter()
+    cap.leave()  # a page's calls have just ended...
+    assert cap.try_enter()  # ...and another page holds the place, for 0.2 s more
+    threading.Timer(0.2, cap.leave).start()
+    said = together(holding_place, holding_place)
+    assert [o.get() for o in said] == [True, True]
+    assert cap.try_enter()  # given back again
+    cap.leave()
 
 
 def test_a_client_s_calls_inside_do_not_count_twice(settings, rsps):

@@ -7,14 +7,17 @@ up past what a patient, or a proxy's 30 s limit, will wait. The budget is set pe
 sees its own.
 
 Calls in flight are capped per process: a worker whose every thread waits on a hanging
-VSee cannot answer /healthz or any page that needs no VSee. Past the cap a call fails at
-once, and its page says "try again" instead of queueing behind the others. What the cap
-counts is a request waiting on VSee: calls a page makes at the same time (together.py)
-share the page's one place.
+VSee cannot answer /healthz or any page that needs no VSee. Past the cap a call waits
+briefly for a place while places are being given back (VSee answers, and is only busy),
+and fails at once when none has been for that long (VSee hangs: waiting would only take
+the threads the cap keeps free); its page then says "try again". What the cap counts is a
+request waiting on VSee: calls a page makes at the same time (together.py) share the
+page's one place.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Iterator
@@ -49,26 +52,37 @@ def page_budget(seconds: float) -> AbstractContextManager[None]:
 
 
 class InFlight:
-    """A cap on requests waiting on VSee that refuses instead of queueing."""
+    """A cap on requests waiting on VSee that waits for a place only while VSee moves."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self._slots = threading.BoundedSemaphore(limit)
+        self._last_given_back = -math.inf
 
     def try_enter(self) -> bool:
         return self._slots.acquire(blocking=False)
 
+    def enter(self, wait: float = 0.0) -> bool:
+        """Take a place. With none free, wait up to `wait` seconds for one, but only when
+        one was given back in the last `wait` seconds; return whether a place was taken."""
+        if self._slots.acquire(blocking=False):
+            return True
+        if wait <= 0 or time.monotonic() - self._last_given_back > wait:
+            return False
+        return self._slots.acquire(timeout=wait)
+
     def leave(self) -> None:
+        self._last_given_back = time.monotonic()
         self._slots.release()
 
     @contextmanager
-    def one_place(self) -> Iterator[bool]:
+    def one_place(self, wait: float = 0.0) -> Iterator[bool]:
         """Hold one place for every call made inside (and in copies of this context);
-        yield False, holding nothing, when the cap is reached."""
+        yield False, holding nothing, when no place could be had (see `enter`)."""
         if _holding_place.get():
             yield True  # already held by an enclosing block
             return
-        if not self.try_enter():
+        if not self.enter(wait):
             yield False
             return
         token = _holding_place.set(True)

@@ -156,6 +156,7 @@ class Transport:
         read_timeout: float = 10.0,
         deadline: float = 15.0,
         max_in_flight: int | None = None,
+        place_wait: float = 0.0,
         breaker: Breaker | None = None,
         session: requests.Session | None = None,
         users_get_no_email: bool = False,
@@ -171,6 +172,8 @@ class Transport:
         self.timeout = (connect_timeout, read_timeout)
         self.deadline = deadline
         self.in_flight = in_flight_cap(max_in_flight) if max_in_flight else None
+        # Past the cap, how long a call may wait for a place while VSee is answering.
+        self.place_wait = place_wait
         self.breaker = breaker
         self.session = session or shared_session(pool_size)
         self.last_request_id = ""
@@ -222,7 +225,8 @@ class Transport:
             )
         # A page's calls made together share the place their page holds.
         in_flight = None if holding_place() else self.in_flight
-        if in_flight and not in_flight.try_enter():
+        wait = min(self.place_wait, deadline_at - call_started - MIN_CALL_SECONDS)
+        if in_flight and not in_flight.enter(wait):
             self._log(endpoint, method, "too-many-waiting", call_started, request_id)
             raise VSeeUnavailable(
                 "Too many calls to VSee waiting", request_id=request_id
