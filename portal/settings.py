@@ -330,6 +330,9 @@ VSEE_CALLS_AT_ONCE = envint(
     "VSEE_CALLS_AT_ONCE", str(max(4, VSEE_MAX_CONCURRENT_CALLS))
 )
 VSEE_ROOM_CACHE_SECONDS = envint("VSEE_ROOM_CACHE_SECONDS", "60")
+# The landing and room pages for visitors with no session yet are kept this long in the
+# shared cache (0: not kept); a save in admin shows at once (portal/booking/page_cache.py).
+PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", "10")
 # Free times are kept this long (0: not kept); a booking, move or cancel made through the
 # portal forgets them at once. VSee stays the judge: a time taken elsewhere meanwhile is
 # refused at booking, and the picker says so.

@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 
+from portal.generations import Generation
 from portal.vsee.client import Upload, VSeeClient
 from portal.vsee.client.breaker import Breaker
 from portal.vsee.errors import VSeeAuthExpired, VSeeError, VSeeRejected
@@ -178,7 +179,7 @@ def clinic_availability(
 # week, ask VSee once per window every few seconds. A booking, move or cancel made here
 # starts a new generation of the cache: the next look asks VSee again.
 
-AVAILABILITY_GENERATION_KEY = "vsee:availability:generation"
+AVAILABILITY = Generation("vsee:availability:generation")
 
 
 def cached_slots(
@@ -190,7 +191,7 @@ def cached_slots(
     seconds = settings.VSEE_AVAILABILITY_CACHE_SECONDS
     if seconds <= 0:
         return fetch()
-    generation = cache.get(AVAILABILITY_GENERATION_KEY, 0)
+    generation = AVAILABILITY.current()
     asked = json.dumps(
         [settings.VSEE_ACCOUNT_CODE, generation, params], sort_keys=True, default=str
     )
@@ -204,10 +205,7 @@ def cached_slots(
 
 def availability_changed() -> None:
     """Forget every cached free time: one was just taken, moved or given back."""
-    try:
-        cache.incr(AVAILABILITY_GENERATION_KEY)
-    except ValueError:  # no generation yet (or evicted): any new number will do
-        cache.set(AVAILABILITY_GENERATION_KEY, time.time_ns(), None)
+    AVAILABILITY.advance()
 
 
 def forget_room(code: str) -> None:

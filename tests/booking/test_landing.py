@@ -40,9 +40,10 @@ class TestOneRoom:
         self, client, vsee_live
     ):
         client.get("/")
-        Room.objects.filter(code="demo-room").update(
-            welcome_text="Flu shots are in.", emergency_notice="Call 999."
-        )
+        # As admin saves it (a bulk update would not say so: portal/clinic/changes.py).
+        room = Room.objects.get(code="demo-room")
+        room.welcome_text, room.emergency_notice = "Flu shots are in.", "Call 999."
+        room.save()
         page = client.get("/").content.decode()
         assert "Flu shots are in." in page
         assert "Call 999." in page

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from portal.booking.flow import no_such_room, open_room
 from portal.booking.options import visit_options
+from portal.booking.page_cache import kept_for_strangers
 from portal.booking.picker import consultation_choices
 from portal.clinic.rooms import Room, room_code_validator
 from portal.http import PortalRequest
@@ -26,6 +27,7 @@ def _looks_like_room_code(value: str) -> bool:
 
 
 @require_GET
+@kept_for_strangers
 def landing(request: PortalRequest) -> HttpResponse:
     """Show the one room, or let the patient pick when the clinic has several."""
     named = request.GET.get("room", "").strip()
@@ -44,6 +46,7 @@ def landing(request: PortalRequest) -> HttpResponse:
 
 
 @require_GET
+@kept_for_strangers
 def room_page(request: PortalRequest, code: str) -> HttpResponse:
     """Show a room's welcome, emergency notice and the visit options that work now."""
     opened = open_room(request, code)

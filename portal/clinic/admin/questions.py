@@ -14,6 +14,7 @@ from portal.clinic.admin.languages import (
     TranslationStackedInline,
     TranslationTabularInline,
 )
+from portal.clinic.changes import clinic_changed
 from portal.clinic.consents import ConsentDocument
 from portal.clinic.questions import IntakeQuestion
 
@@ -193,6 +194,7 @@ class IntakeQuestionAdmin(LanguageTabsAdmin):
     @admin.action(description="Retire selected questions")
     def retire(self, request: HttpRequest, queryset: QuerySet[IntakeQuestion]) -> None:
         count = queryset.update(active=False)
+        clinic_changed()
         messages.success(
             request, f"{count} question(s) retired: patients no longer see them."
         )
@@ -202,6 +204,7 @@ class IntakeQuestionAdmin(LanguageTabsAdmin):
         self, request: HttpRequest, queryset: QuerySet[IntakeQuestion]
     ) -> None:
         count = queryset.update(active=True)
+        clinic_changed()
         messages.success(request, f"{count} question(s) are asked again.")
 
 

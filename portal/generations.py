@@ -1,0 +1,23 @@
+"""Generations in the shared cache: what is kept under one is forgotten, by every
+instance at once, by starting the next one (a cache cannot list its keys to delete
+them by prefix)."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.cache import cache
+
+
+class Generation:
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def current(self) -> int:
+        return int(cache.get(self.key, 0))
+
+    def advance(self) -> None:
+        try:
+            cache.incr(self.key)
+        except ValueError:  # none yet (or evicted): any new number will do
+            cache.set(self.key, time.time_ns(), None)
