@@ -16,7 +16,8 @@ starts an appointment, then drives each page with wrk (apt-get install wrk):
 - latency hiding: one patient's page time (sequential requests, median) ÷ (VSee calls on
   its critical path × delay); the critical path is read from the page time itself;
 - throughput: requests/s at `--connections`, as a ratio to the floor that sleeps like one
-  VSee call, with the share of errors;
+  VSee call, with the share refused (503, "try again") and of other errors;
+- VSee calls per page, for one patient, from the portal's log;
 - weight: the page's first load, compressed, with its CSS and scripts.
 """
 
@@ -61,6 +62,20 @@ ANSWERS = {
     "custom_insurance": "Self-pay",
     "custom_seen_before": "no",
 }
+# One patient booking a time, as requests costed like the page each is most like: the
+# clinic's page and the room; the week of times and one more; the form, its post, the
+# review, its post, the confirmation and two redirects (each a form page's cost); the
+# visits list. From bench/screens.py's walk (10 screens for a new patient).
+BOOKING = {
+    "landing": 1,
+    "room page": 1,
+    "picker week": 2,
+    "intake form": 7,
+    "history": 1,
+}
+LOOKS = 15  # one patient's looks at each page, in a row, on a quiet server
+STATUSES_SCRIPT = Path(__file__).resolve().parent / "statuses.lua"
+VSEE_CALL_IN_LOG = re.compile(r" portal\.vsee vsee [A-Z]+ \S+ -> ")
 PAGES = [
     ("landing", "/", False),
     ("room page", "/rooms/demo-room/", False),
@@ -84,25 +99,29 @@ def wrk(url: str, cookie: str, connections: int, seconds: int) -> dict[str, floa
             "X-Forwarded-Proto: https",
             "-H",
             f"Cookie: {cookie}",
+            "-s",
+            str(STATUSES_SCRIPT),
             url,
         ],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    requests_done = int(re.search(r"(\d+) requests in", out).group(1))
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    errors = re.search(
+    requests_done = max(int(re.search(r"(\d+) requests in", out).group(1)), 1)
+    refused, failed = map(int, re.search(r"refused (\d+) failed (\d+)", out).groups())
+    socket_errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
     )
-    failed = (int(bad.group(1)) if bad else 0) + (
-        sum(int(n) for n in errors.groups()) if errors else 0
-    )
+    if socket_errors:
+        failed += sum(int(n) for n in socket_errors.groups())
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50": _ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1)),
         "p99": _ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1)),
-        "errors": failed / max(requests_done, 1),
+        # Refusals (503: "try again", past the cap on pages waiting on VSee) apart from
+        # other failures; both as a share of the requests made.
+        "refused": refused / requests_done,
+        "errors": failed / requests_done,
     }
 
 
@@ -111,14 +130,19 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def page_time(visitor: Visitor, path: str, n: int = 15) -> float:
+def page_time(visitor: Visitor, path: str) -> float:
     times = []
-    for _ in range(n):
+    for _ in range(LOOKS):
         started = time.perf_counter()
         r = visitor.get(path)
         times.append((time.perf_counter() - started) * 1000)
         assert r.status_code == 200, (path, r.status_code)
     return statistics.median(times)
+
+
+def vsee_calls(log: Path) -> int:
+    """VSee calls the portal has made so far, from its log (one line per call)."""
+    return len(VSEE_CALL_IN_LOG.findall(log.read_text()))
 
 
 def weight(visitor: Visitor, path: str) -> tuple[int, int]:
@@ -183,11 +207,12 @@ def main() -> None:
                 vsee = per_delay.enter_context(
                     sandbox_alone(env, delay, tmp_path / f"sandbox-{delay}.log")
                 )
+                portal_log = tmp_path / f"portal-{delay}.log"
                 portal = per_delay.enter_context(
                     _serving(
                         {**env, **server_env, "VSEE_API_BASE_URL": vsee},
                         port,
-                        tmp_path / f"portal-{delay}.log",
+                        portal_log,
                     )
                 )
                 patient = Visitor(portal)
@@ -212,7 +237,9 @@ def main() -> None:
                     path = path.format(quick=quick)
                     visitor = patient if signed_in else Visitor(portal)
                     # One patient first, on a quiet server; then the crowd.
+                    calls_before = vsee_calls(portal_log)
                     alone = page_time(visitor, path)
+                    calls = (vsee_calls(portal_log) - calls_before) / LOOKS
                     if delay == delays[0]:
                         sizes = weight(visitor, path)
                     measured = wrk(
@@ -222,6 +249,7 @@ def main() -> None:
                         args.seconds,
                     )
                     measured["alone"] = alone
+                    measured["vsee_calls"] = calls
                     if delay == delays[0]:
                         measured["weight"], measured["files"] = sizes
                     row[name] = measured
@@ -240,9 +268,10 @@ def report(results: dict[int, dict[str, dict]], delays: list[int]) -> None:
         f"\n## Overhead (VSee delay {base} ms): p50 under load, as a ratio to the 'ok' floor"
     )
     print(
-        "| page | p50 | ratio | p99 | req/s | errors | one patient | weight (files) |"
+        "| page | p50 | ratio | p99 | req/s | ÷ 'ok' floor | refused | errors | "
+        "one patient | VSee calls | weight (files) |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name, measured in results[base].items():
         weight = (
             f"{measured['weight'] / 1024:.1f} KB ({measured['files']})"
@@ -251,34 +280,55 @@ def report(results: dict[int, dict[str, dict]], delays: list[int]) -> None:
         )
         print(
             f"| {name} | {measured['p50']:.1f} ms | {measured['p50'] / ok['p50']:.1f}× | "
-            f"{measured['p99']:.0f} ms | {measured['rps']:,.0f} | {measured['errors']:.1%} | "
-            f"{measured.get('alone', 0):.1f} ms | {weight} |"
+            f"{measured['p99']:.0f} ms | {measured['rps']:,.0f} | "
+            f"{measured['rps'] / ok['rps']:.2f} | {measured['refused']:.1%} | "
+            f"{measured['errors']:.1%} | {measured.get('alone', 0):.1f} ms | "
+            f"{_calls(measured)} | {weight} |"
         )
     for delay in delays[1:]:
         row = results[delay]
         sleeping = row[f"floor sleep {delay}"]
         print(f"\n## VSee {delay} ms late")
         print(
-            "| page | one patient | critical-path calls | hiding | req/s at load | "
-            "÷ sleeping floor | p50 | errors |"
+            "| page | one patient | VSee calls | critical-path calls | hiding | "
+            "req/s at load | ÷ sleeping floor | p50 | refused | errors |"
         )
-        print("|---|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|---|---|")
         for name, measured in row.items():
             if name.startswith("floor"):
                 print(
-                    f"| {name} | – | – | – | {measured['rps']:,.0f} | "
+                    f"| {name} | – | – | – | – | {measured['rps']:,.0f} | "
                     f"{measured['rps'] / sleeping['rps']:.2f} | {measured['p50']:.0f} ms | "
-                    f"{measured['errors']:.1%} |"
+                    f"{measured['refused']:.1%} | {measured['errors']:.1%} |"
                 )
                 continue
             extra = measured["alone"] - results[base][name]["alone"]
             calls = round(extra / delay)
             hiding = f"{measured['alone'] / (calls * delay):.2f}" if calls else "–"
             print(
-                f"| {name} | {measured['alone']:.0f} ms | {calls} | {hiding} | "
-                f"{measured['rps']:,.0f} | {measured['rps'] / sleeping['rps']:.2f} | "
-                f"{measured['p50']:.0f} ms | {measured['errors']:.1%} |"
+                f"| {name} | {measured['alone']:.0f} ms | {_calls(measured)} | {calls} | "
+                f"{hiding} | {measured['rps']:,.0f} | "
+                f"{measured['rps'] / sleeping['rps']:.2f} | {measured['p50']:.0f} ms | "
+                f"{measured['refused']:.1%} | {measured['errors']:.1%} |"
             )
+        print(
+            f"\nBookings an hour, one instance flat out, VSee {delay} ms late: "
+            f"{patients_an_hour(row):,.0f} ({sum(BOOKING.values())} requests each: "
+            + ", ".join(f"{page} × {n}" for page, n in BOOKING.items())
+            + ")"
+        )
+
+
+def patients_an_hour(row: dict[str, dict]) -> float:
+    """Bookings one instance completes in an hour, flat out: the seconds of the whole
+    instance a booking's requests take, from each page's requests/s under load."""
+    seconds = sum(n / row[page]["rps"] for page, n in BOOKING.items())
+    return 3600 / seconds
+
+
+def _calls(measured: dict) -> str:
+    """VSee calls per page for one patient (the mean of LOOKS: a kept answer costs 0)."""
+    return f"{measured['vsee_calls']:.1f}" if "vsee_calls" in measured else "–"
 
 
 if __name__ == "__main__":
