@@ -136,7 +136,13 @@ class TestDays:
             r.content.decode(),
             re.S,
         ).group(1)
-        assert f'value="{slot.value}"' in section
+        # Its button posts it, says its time, and is described by its day's heading.
+        button = re.search(
+            rf'<button [^>]*value="{slot.value}"[^>]*>([^<]*)</button>', section
+        )
+        assert button.group(1) == slot.time_label
+        assert f'aria-describedby="{day.id}"' in button.group(0)
+        assert f'<h3 id="{day.id}"' in section
 
     def test_the_zone_is_kept_for_the_next_page(self, booking, quick):
         booking.get(URL, {"consultation": quick, "tz": "Asia/Tokyo"})
