@@ -3,10 +3,12 @@
 Not a test: it reports figures. One command, no portal running first:
 
     .venv/bin/python bench/load.py [--delays 0,300] [--connections 100] [--seconds 10]
-                                   [--workers N] [--threads N]
+                                   [--workers N] [--threads N] [--vsee replay|sandbox]
 
-It sets up the demo in a fresh SQLite file, serves the sandbox alone with every call
-`delay` ms late (manage.py serve_sandbox), serves the portal as the Procfile does
+It sets up the demo in a fresh SQLite file, serves the sandbox alone (manage.py
+serve_sandbox) behind a stand-in that replays its answers from memory with every call
+`delay` ms late (bench/replay.py; `--vsee sandbox`: the sandbox itself, whose CPU then
+competes with the portal's, as in earlier figures), serves the portal as the Procfile does
 (gunicorn, DEBUG off; --workers and --threads set WEB_CONCURRENCY and GUNICORN_THREADS,
 else the Procfile's defaults), signs the demo patient in by email (a real SMTP server),
 starts an appointment, then drives each page with wrk (apt-get install wrk):
@@ -39,6 +41,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
+from bench.replay import replaying  # noqa: E402
 from tests.production import (  # noqa: E402
     Visitor,
     _serving,
@@ -163,6 +166,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int)
     parser.add_argument("--threads", type=int)
     parser.add_argument("--logs", help="a folder to keep the servers' logs in")
+    parser.add_argument(
+        "--vsee",
+        choices=("replay", "sandbox"),
+        default="replay",
+        help="VSee's stand-in: the sandbox replayed from memory (bench/replay.py), or "
+        "the sandbox itself, whose CPU then competes with the portal's",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
@@ -196,7 +206,7 @@ def main() -> None:
             .splitlines()[-1]
         )
         print(
-            f"# {os.cpu_count()} cores; portal: WEB_CONCURRENCY="
+            f"# VSee: {args.vsee}; {os.cpu_count()} cores; portal: WEB_CONCURRENCY="
             f"{server_env.get('WEB_CONCURRENCY', 'Procfile default')}, GUNICORN_THREADS="
             f"{server_env.get('GUNICORN_THREADS', 'Procfile default')}; wrk -t2 "
             f"-c{args.connections} -d{args.seconds}s"
@@ -204,9 +214,12 @@ def main() -> None:
         results: dict[int, dict[str, dict]] = {}
         for delay in delays:
             with ExitStack() as per_delay:
-                vsee = per_delay.enter_context(
-                    sandbox_alone(env, delay, tmp_path / f"sandbox-{delay}.log")
-                )
+                log = tmp_path / f"sandbox-{delay}.log"
+                if args.vsee == "replay":
+                    sandbox = per_delay.enter_context(sandbox_alone(env, 0, log))
+                    vsee = per_delay.enter_context(replaying(sandbox, delay))
+                else:
+                    vsee = per_delay.enter_context(sandbox_alone(env, delay, log))
                 portal_log = tmp_path / f"portal-{delay}.log"
                 portal = per_delay.enter_context(
                     _serving(
