@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from portal.generations import Generation
@@ -14,7 +15,9 @@ CLINIC = Generation("clinic:generation")
 
 
 def clinic_changed(**_signal: Any) -> None:
-    CLINIC.advance()
+    # Once the change is committed: started before, a page made from the rows as they
+    # were would be kept under the new generation.
+    transaction.on_commit(CLINIC.advance)
 
 
 def watch_for_changes() -> None:
