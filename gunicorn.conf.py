@@ -12,7 +12,8 @@ workers = int(
 )
 # Threads, many: a page mostly waits on VSee, and a waiting thread costs little. With
 # 300 ms per VSee call, 2 × 64 threads hold 100 patients waiting at once on two cores
-# (bench/load.py). The portal reads the same number (the cap on pages waiting on VSee).
+# (bench/load.py). The portal reads the same number (the cap on pages waiting on VSee),
+# and lets only RUNNING_THREADS of them run its code at once (portal/running.py).
 worker_class = "gthread"
 os.environ.setdefault("GUNICORN_THREADS", "64")
 threads = int(os.environ["GUNICORN_THREADS"])

@@ -57,6 +57,9 @@ if VSEE_SANDBOX_ENABLED:
     INSTALLED_APPS.append("sandbox")
 
 MIDDLEWARE = [
+    # Outermost: a request runs the portal's code only while it holds one of a few places,
+    # given up while it waits on VSee (portal/running.py).
+    "portal.running.RunningThreadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside whitenoise, so static files get the policy and headers too.
     "csp.middleware.CSPMiddleware",
@@ -324,6 +327,9 @@ VSEE_MAX_CONCURRENT_CALLS = envint(
     "VSEE_MAX_CONCURRENT_CALLS", str(max(1, envint("GUNICORN_THREADS", "64") - 2))
 )
 VSEE_PLACE_WAIT_SECONDS = envfloat("VSEE_PLACE_WAIT_SECONDS", "2")
+# Threads of a worker that run the portal's code at once; any number wait on VSee
+# (portal/running.py). More contend for the GIL: a third of the CPU lost at 64.
+RUNNING_THREADS = envint("RUNNING_THREADS", "4")
 # Threads per process for the calls a page makes together (portal/vsee/together.py),
 # beside each waiting page's own.
 VSEE_CALLS_AT_ONCE = envint(

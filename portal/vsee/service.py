@@ -22,6 +22,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 
 from portal.generations import Generation
+from portal.running import stepping_out
 from portal.vsee.client import Upload, VSeeClient
 from portal.vsee.client.breaker import Breaker
 from portal.vsee.errors import VSeeAuthExpired, VSeeError, VSeeRejected
@@ -76,6 +77,7 @@ def get_client() -> VSeeClient:
         breaker=vsee_breaker(),
         users_get_no_email=settings.PORTAL_SENDS_EMAILS,
         before_waiting=release_database,
+        while_waiting=stepping_out,
         # A connection for every call that may be waiting at once, none thrown away.
         pool_size=settings.VSEE_MAX_CONCURRENT_CALLS + settings.VSEE_CALLS_AT_ONCE,
     )

@@ -22,6 +22,7 @@ from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 
+from portal.running import stepping_out
 from portal.vsee.client.budget import in_flight_cap, page_deadline
 from portal.vsee.errors import VSeeUnavailable
 
@@ -78,7 +79,9 @@ def together(*calls: Callable[[], Any]) -> list[Outcome[Any]]:
     wait = settings.VSEE_PLACE_WAIT_SECONDS
     if (page_ends := page_deadline()) is not None:
         wait = min(wait, page_ends - time.monotonic())
-    with cap.one_place(wait) as placed:
+    # Waiting, for a place under the cap and for the answers: the request gives up its
+    # place among the threads running the portal's code (portal/running.py) meanwhile.
+    with stepping_out(), cap.one_place(wait) as placed:
         if not placed:
             log.warning("vsee %d calls refused: too-many-waiting", len(calls))
             refused = Outcome[Any](

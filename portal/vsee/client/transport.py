@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, TypeVar
 
 import requests
@@ -161,6 +161,7 @@ class Transport:
         session: requests.Session | None = None,
         users_get_no_email: bool = False,
         before_waiting: Callable[[], None] | None = None,
+        while_waiting: Callable[[], AbstractContextManager[object]] = nullcontext,
         pool_size: int = 16,
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -180,6 +181,9 @@ class Transport:
         # Called before each call goes out: what the caller holds that should not wait
         # on VSee with it (service.py gives back the thread's database connection).
         self.before_waiting = before_waiting
+        # Around each wait for VSee's answer: what the caller gives up meanwhile
+        # (service.py: the thread's place among those running the portal's code).
+        self.while_waiting = while_waiting
 
     # --- the seam ---------------------------------------------------------------------------
 
@@ -226,35 +230,39 @@ class Transport:
         # A page's calls made together share the place their page holds.
         in_flight = None if holding_place() else self.in_flight
         wait = min(self.place_wait, deadline_at - call_started - MIN_CALL_SECONDS)
-        if in_flight and not in_flight.enter(wait):
-            self._log(endpoint, method, "too-many-waiting", call_started, request_id)
-            raise VSeeUnavailable(
-                "Too many calls to VSee waiting", request_id=request_id
-            )
         if self.before_waiting is not None:
             self.before_waiting()
-        try:
-            result = self._send(
-                method,
-                url,
-                endpoint=endpoint,
-                request_id=request_id,
-                deadline_at=deadline_at,
-                params=params,
-                headers=headers,
-                json_body=json_body,
-                data=data,
-                files=files,
-            )
-        except VSeeError as exc:
-            self._tell_breaker(exc)
-            raise
-        else:
-            self._tell_breaker(None)
-            return result
-        finally:
-            if in_flight:
-                in_flight.leave()
+        # Waiting for a place under the cap, then for VSee's answer.
+        with self.while_waiting():
+            if in_flight and not in_flight.enter(wait):
+                self._log(
+                    endpoint, method, "too-many-waiting", call_started, request_id
+                )
+                raise VSeeUnavailable(
+                    "Too many calls to VSee waiting", request_id=request_id
+                )
+            try:
+                result = self._send(
+                    method,
+                    url,
+                    endpoint=endpoint,
+                    request_id=request_id,
+                    deadline_at=deadline_at,
+                    params=params,
+                    headers=headers,
+                    json_body=json_body,
+                    data=data,
+                    files=files,
+                )
+            except VSeeError as exc:
+                self._tell_breaker(exc)
+                raise
+            else:
+                self._tell_breaker(None)
+                return result
+            finally:
+                if in_flight:
+                    in_flight.leave()
 
     def _tell_breaker(self, exc: VSeeError | None) -> None:
         """Count a failure of VSee itself (no answer, or a 5xx); any answer closes it."""
