@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -76,8 +77,7 @@ def get_client() -> VSeeClient:
         place_wait=settings.VSEE_PLACE_WAIT_SECONDS,
         breaker=vsee_breaker(),
         users_get_no_email=settings.PORTAL_SENDS_EMAILS,
-        before_waiting=release_database,
-        while_waiting=stepping_out,
+        while_waiting=waiting_on_vsee,
         # A connection for every call that may be waiting at once, none thrown away.
         pool_size=settings.VSEE_MAX_CONCURRENT_CALLS + settings.VSEE_CALLS_AT_ONCE,
     )
@@ -91,6 +91,15 @@ def release_database() -> None:
     for connection in connections.all(initialized_only=True):
         if connection.connection is not None and not connection.in_atomic_block:
             connection.close()
+
+
+@contextmanager
+def waiting_on_vsee() -> Iterator[None]:
+    """While a call waits on VSee: no database connection held, and the thread's place
+    among those running the portal's code given to another (portal/running.py)."""
+    release_database()
+    with stepping_out():
+        yield
 
 
 def vsee_breaker() -> Breaker:

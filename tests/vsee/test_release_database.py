@@ -3,6 +3,9 @@ need not hold many connections), except inside a transaction, which keeps its ow
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 from django.db import connection, transaction
 
@@ -28,6 +31,12 @@ def test_the_connection_is_given_back_outside_a_transaction(closes):
     assert closes == [True]  # a transaction keeps its connection
 
 
+@contextmanager
+def released(order: list[str]) -> Iterator[None]:
+    order.append("released")
+    yield
+
+
 def test_the_client_gives_it_back_before_each_call(rsps):
     rsps.get(f"{BASE}/visits/current", json={"data": None})
     order: list[str] = []
@@ -36,7 +45,7 @@ def test_the_client_gives_it_back_before_each_call(rsps):
         account_code="acme",
         api_key=API_KEY,
         api_secret=API_SECRET,
-        before_waiting=lambda: order.append("released"),
+        while_waiting=lambda: released(order),
     )
     client.visit_current(token=ADA_TOKEN)
     assert order == ["released"] and len(rsps.calls) == 1

@@ -41,13 +41,17 @@ def landing(request: PortalRequest) -> HttpResponse:
         log.error("no active room is configured")
         return render(request, "vsee/misconfigured.html", status=503)
     if len(rooms) == 1:
-        return room_page(request, rooms[0].code)
+        return _room(request, rooms[0].code)  # kept, if at all, as this page
     return render(request, "booking/rooms.html", {"rooms": rooms})
 
 
 @require_GET
 @kept_for_strangers
 def room_page(request: PortalRequest, code: str) -> HttpResponse:
+    return _room(request, code)
+
+
+def _room(request: PortalRequest, code: str) -> HttpResponse:
     """Show a room's welcome, emergency notice and the visit options that work now."""
     opened = open_room(request, code)
     if isinstance(opened, HttpResponse):

@@ -160,7 +160,6 @@ class Transport:
         breaker: Breaker | None = None,
         session: requests.Session | None = None,
         users_get_no_email: bool = False,
-        before_waiting: Callable[[], None] | None = None,
         while_waiting: Callable[[], AbstractContextManager[object]] = nullcontext,
         pool_size: int = 16,
     ) -> None:
@@ -178,11 +177,9 @@ class Transport:
         self.breaker = breaker
         self.session = session or shared_session(pool_size)
         self.last_request_id = ""
-        # Called before each call goes out: what the caller holds that should not wait
-        # on VSee with it (service.py gives back the thread's database connection).
-        self.before_waiting = before_waiting
-        # Around each wait for VSee's answer: what the caller gives up meanwhile
-        # (service.py: the thread's place among those running the portal's code).
+        # Around each wait on VSee (for a place under the cap, then for the answer):
+        # what the caller should not hold meanwhile (service.py: the thread's database
+        # connection, and its place among the threads running the portal's code).
         self.while_waiting = while_waiting
 
     # --- the seam ---------------------------------------------------------------------------
@@ -230,9 +227,6 @@ class Transport:
         # A page's calls made together share the place their page holds.
         in_flight = None if holding_place() else self.in_flight
         wait = min(self.place_wait, deadline_at - call_started - MIN_CALL_SECONDS)
-        if self.before_waiting is not None:
-            self.before_waiting()
-        # Waiting for a place under the cap, then for VSee's answer.
         with self.while_waiting():
             if in_flight and not in_flight.enter(wait):
                 self._log(
