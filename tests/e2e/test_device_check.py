@@ -4,6 +4,7 @@ level, a test sound; and plain advice when the browser refuses or finds no devic
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import CHROMIUM, PHONE, assert_accessible, watch_policy
 
@@ -56,7 +57,11 @@ def test_the_camera_shows_the_microphone_moves_and_a_sound_plays(
             break
         page.wait_for_timeout(100)
     assert video.evaluate("v => v.videoWidth") > 0
-    page.get_by_text("We can hear you.").wait_for()  # the fake microphone beeps
+    # The fake microphone beeps. The help text above the bar also says "we can
+    # hear you", so the status line is named by itself.
+    expect(page.locator("[data-device-microphone-status]")).to_have_text(
+        "We can hear you.", timeout=10_000
+    )
     page.get_by_role("button", name="Play a test sound").click()
     page.get_by_text("Playing a tone now").wait_for()
     assert page.locator("[data-device-problem]").is_hidden()
