@@ -19,11 +19,12 @@ from django.http import (
     JsonResponse,
 )
 from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from portal.clinic.branding import Branding
+from portal.clinic.branding import Branding, current_branding
 from portal.clinic.embedding import PolicyViolation, UnlistedEmbed, normalise_origin
 from portal.clinic.framing import PROBE_COOKIE, allowed_frame_origins
 from portal.clinic.rooms import Room
@@ -112,6 +113,36 @@ def logo(request: HttpRequest) -> HttpResponse:
     )
     response["Cache-Control"] = "public, max-age=86400"
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# A rounded square in the clinic's colour with a white cross: the tab and bookmark icon.
+# The colour is checked as #rrggbb on save (branding.py), so it is safe in the SVG.
+ICON_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+    '<rect width="32" height="32" rx="7" fill="{colour}"/>'
+    '<path d="M13 7h6v6h6v6h-6v6h-6v-6H7v-6h6z" fill="#fff"/></svg>'
+)
+
+
+@require_GET
+def icon(request: HttpRequest) -> HttpResponse:
+    """The site's icon in the clinic's colour; its URL carries the colour, so a day's cache
+    is safe."""
+    colour = current_branding()["primary_colour"]
+    response = HttpResponse(
+        ICON_SVG.format(colour=colour), content_type="image/svg+xml"
+    )
+    response["Cache-Control"] = "public, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+def legacy_icon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages that name no icon (admin's): send them on."""
+    response = HttpResponseRedirect(reverse("site_icon"))
+    response["Cache-Control"] = "public, max-age=86400"
     return response
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -81,6 +83,28 @@ class TestBrandingAdmin:
         assert "--brand: #1a4d2e" in page
         assert 'href="tel:555-0100"' in page
         assert 'href="https://sunrise.example/privacy"' in page
+
+    def test_the_site_icon_takes_the_clinics_colour(self, client, staff):
+        def icon_of_page():
+            page = client.get("/404-page").content.decode()
+            href = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
+            return href, client.get(href)
+
+        href, icon = icon_of_page()
+        assert icon["Content-Type"] == "image/svg+xml"
+        assert 'fill="#0b5cad"' in icon.content.decode()
+        obj = Branding.load()
+        form = _form(primary_colour="#1a4d2e")
+        assert client.post(f"{URL}{obj.pk}/change/", form).status_code == 302
+        new_href, icon = icon_of_page()
+        assert (
+            new_href != href
+        )  # a browser's day-long cache of the old one is passed by
+        assert 'fill="#1a4d2e"' in icon.content.decode()
+        # Pages that name no icon (admin's) get the same one at the old address.
+        legacy = client.get("/favicon.ico")
+        assert legacy.status_code == 302
+        assert legacy["Location"] == "/brand/icon.svg"
 
     def test_it_tells_the_admin_why_a_colour_is_refused(self, client, staff):
         obj = Branding.load()
