@@ -1,6 +1,8 @@
-"""Generations in the shared cache: what is kept under one is forgotten, by every
-instance at once, by starting the next one (a cache cannot list its keys to delete
-them by prefix)."""
+"""Generations in the cache: what is kept under one is forgotten by starting the next one
+(a cache cannot list its keys to delete them by prefix). With Redis every instance
+forgets at once; with each worker's own cache, only the worker that started it, so use
+it where the TTL of what is kept bounds the rest (free times: 10 s). The clinic's
+configuration has a generation in the database instead (portal/clinic/changes.py)."""
 
 from __future__ import annotations
 

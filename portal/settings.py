@@ -60,6 +60,8 @@ MIDDLEWARE = [
     # Outermost: a request runs the portal's code only while it holds one of a few places,
     # given up while it waits on VSee (portal/running.py).
     "portal.running.RunningThreadsMiddleware",
+    # Each request sees one generation of the clinic's configuration (clinic/changes.py).
+    "portal.clinic.changes.ClinicGenerationMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside whitenoise, so static files get the policy and headers too.
     "csp.middleware.CSPMiddleware",

@@ -28,7 +28,7 @@ from django.middleware.csrf import get_token
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import get_language
 
-from portal.clinic.changes import CLINIC
+from portal.clinic.changes import current_generation
 from portal.http import PortalRequest
 from portal.patients.decorators import SIGNED_IN_COOKIE
 
@@ -47,7 +47,7 @@ def kept_for_strangers(
         seconds = settings.PAGE_CACHE_SECONDS
         if seconds <= 0 or not _stranger(request):
             return view(request, *args, **kwargs)
-        key = f"page:{CLINIC.current()}:{get_language()}:{request.path}"
+        key = f"page:{current_generation()}:{get_language()}:{request.path}"
         kept = cache.get(key)
         if kept is not None:
             return _filled_in(kept, request)

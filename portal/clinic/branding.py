@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language, override
 
+from portal.clinic.changes import current_generation
+
 # Versioned by the shape of what is kept: a shared cache (Redis) may still hold the last
 # release's shape for up to an hour after a deploy.
 CACHE_KEY = "clinic:branding:2"
@@ -91,10 +93,6 @@ class Branding(models.Model):
     def logo_version(self) -> str:
         return hashlib.sha256(bytes(self.logo)).hexdigest()[:12] if self.logo else ""
 
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        cache.delete(CACHE_KEY)
-
     @classmethod
     def load(cls) -> Branding:
         return cls.objects.get_or_create(pk=1)[0]
@@ -102,8 +100,9 @@ class Branding(models.Model):
 
 def current_branding() -> dict:
     """Return what pages need of the branding, in the current language, cached until the
-    next save."""
-    cached = cache.get(CACHE_KEY)
+    next change to the clinic's configuration."""
+    key = f"{CACHE_KEY}:{current_generation()}"
+    cached = cache.get(key)
     if cached is None:
         b = Branding.load()
         cached = {
@@ -119,7 +118,7 @@ def current_branding() -> dict:
             "privacy_url": b.privacy_url,
             "terms_url": b.terms_url,
         }
-        cache.set(CACHE_KEY, cached, 3600)
+        cache.set(key, cached, 3600)
     names = cached["clinic_names"]
     return {**cached, "clinic_name": names.get(get_language(), names.get("en", ""))}
 

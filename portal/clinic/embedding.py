@@ -5,15 +5,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-
-from portal.clinic.framing import forget_frame_origins
 
 
 def normalise_origin(value: str) -> str:
@@ -72,10 +69,6 @@ class EmbeddingSettings(models.Model):
         if errors:
             raise ValidationError({"allowed_origins": errors})
         self.allowed_origins = "\n".join(dict.fromkeys(origins))
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        forget_frame_origins()  # the next response uses the new list
 
     @property
     def origins(self) -> list[str]:

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 
+from portal.clinic.changes import current_generation
 from portal.patients.decorators import SIGNED_IN_COOKIE
 
 CACHE_KEY = "clinic:frame-ancestors"
@@ -25,21 +26,19 @@ PROBE_COOKIE = "portal_cookie_probe"
 
 
 def allowed_frame_origins() -> list[str]:
-    origins = cache.get(CACHE_KEY)
-    if origins is None:
-        from portal.clinic.embedding import EmbeddingSettings
+    """The sites allowed to frame the portal, kept until the next configuration change."""
+    from portal.clinic.embedding import EmbeddingSettings
 
-        try:
+    try:
+        key = f"{CACHE_KEY}:{current_generation()}"
+        origins = cache.get(key)
+        if origins is None:
             row = EmbeddingSettings.objects.filter(pk=1).first()
-        except DatabaseError:
-            return []  # no framing while the database is down (and /healthz still answers)
-        origins = row.origins if row else []
-        cache.set(CACHE_KEY, origins, 300)
+            origins = row.origins if row else []
+            cache.set(key, origins, 3600)
+    except DatabaseError:
+        return []  # no framing while the database is down (and /healthz still answers)
     return origins
-
-
-def forget_frame_origins() -> None:
-    cache.delete(CACHE_KEY)
 
 
 class FrameAncestorsMiddleware:

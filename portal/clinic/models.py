@@ -5,6 +5,7 @@ from django.utils import timezone
 
 # Branding's and embedding's models live beside their helpers; importing them here registers them.
 from portal.clinic.branding import Branding
+from portal.clinic.changes import ClinicGeneration
 from portal.clinic.consents import ConsentDocument
 from portal.clinic.embedding import (
     EmbeddingSettings,
@@ -18,6 +19,7 @@ from portal.clinic.rooms import Room
 __all__ = [
     "AuditEvent",
     "Branding",
+    "ClinicGeneration",
     "EmbeddingSettings",
     "HandoffSecret",
     "ConsentDocument",
