@@ -128,6 +128,9 @@ TEMPLATES = [
         },
     },
 ]
+# Forms render through Django's templates, but for the plainest widgets, written in
+# Python to the same HTML (portal/form_renderer.py).
+FORM_RENDERER = "portal.form_renderer.PortalFormRenderer"
 
 # Embedded by default: a SQLite file. DATABASE_URL selects PostgreSQL for scale-out.
 DATABASES = {
