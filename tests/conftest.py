@@ -7,7 +7,9 @@ import sys
 
 import hypothesis  # noqa: F401 - loaded up front, not by its plugin at the end
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.utils import translation
 
 from portal.vsee.client import VSeeClient, shared_session
 from portal.vsee.errors import VSeeSlotTaken
@@ -38,6 +40,15 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a page the test client fetched in
+    Spanish leaves Spanish active in the test's thread, for code the next test calls."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

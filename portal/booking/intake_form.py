@@ -1,22 +1,26 @@
-"""The patient's intake form, built at request time from the room's configuration.
+"""The patient's intake form, built from the room's configuration.
 
 Built-in VSee fields (reason for visit, state, phone) come first, as the room asks for
 them; the clinic's own questions follow in their configured order, as custom_<key> fields.
+A form class is made once per room, visit option and language in each generation of
+the clinic's configuration (portal/clinic/changes.py): a change in admin makes it again.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from portal.booking.us_states import US_STATES
 from portal.booking.widgets import Checkboxes, ListSelect, Radios
+from portal.clinic.changes import current_generation
 from portal.clinic.questions import CHOICE_KINDS, IntakeQuestion, QuestionKind
 from portal.clinic.rooms import FieldMode, Room
 from portal.forms import AccessibleForm
@@ -226,8 +230,26 @@ def _builtin_fields(room: Room) -> dict[str, forms.Field]:
     return fields
 
 
+# This generation's form classes, by (generation, language, room, option). Django copies
+# a form class's fields into each form, so one class serves every request.
+_made: dict[tuple[int, str, int, str], type[IntakeForm]] = {}
+_made_lock = threading.Lock()
+
+
 def build_intake_form(room: Room, option: str) -> type[IntakeForm]:
     """Return a form class for this room and visit option, as configured right now."""
+    key = (current_generation(), get_language(), room.pk, option)
+    form_class = _made.get(key)
+    if form_class is None:
+        form_class = _make_intake_form(room, option)
+        with _made_lock:
+            if any(made[0] != key[0] for made in _made):
+                _made.clear()  # an earlier generation's: never asked for again
+            _made[key] = form_class
+    return form_class
+
+
+def _make_intake_form(room: Room, option: str) -> type[IntakeForm]:
     questions = list(IntakeQuestion.objects.for_patient(room, option))
     fields: dict[str, Any] = _builtin_fields(room)
     for question in questions:

@@ -3,6 +3,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from portal.clinic.models import AuditEvent
 from portal.clinic.questions import IntakeQuestion, QuestionKind
@@ -51,6 +53,7 @@ class TestTheFormIsBuiltFromTheRoomsConfiguration:
         assert "Step 2 of 4" in page
 
     def test_a_new_question_appears_for_the_next_patient(self, patient_client):
+        patient_client.get(URL)  # the form as it was, made and kept
         room = Room.objects.get(code="demo-room")
         IntakeQuestion.objects.create(
             room=room,
@@ -67,14 +70,34 @@ class TestTheFormIsBuiltFromTheRoomsConfiguration:
             "custom_symptoms_since"
         )
 
+    def test_the_form_is_made_once_until_the_configuration_changes(
+        self, patient_client
+    ):
+        def questions_asked() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                assert patient_client.get(URL).status_code == 200
+            return sum("clinic_intakequestion" in q["sql"] for q in queries)
+
+        assert questions_asked() == 1
+        assert questions_asked() == 0  # the same form class, kept
+        room = Room.objects.get(code="demo-room")
+        room.save()  # any change to the configuration
+        assert questions_asked() == 1
+
     def test_reordering_changes_the_order(self, patient_client):
-        IntakeQuestion.objects.filter(key="seen_before").update(position=1)
+        patient_client.get(URL)
+        question = IntakeQuestion.objects.get(key="seen_before")
+        question.position = 1
+        question.save()
         page = patient_client.get(URL).content.decode()
         asked = labels(page)
         assert asked[asked.index("phone") + 1] == "custom_seen_before"
 
     def test_a_retired_question_is_no_longer_asked(self, patient_client):
-        IntakeQuestion.objects.filter(key="insurance").update(active=False)
+        patient_client.get(URL)
+        question = IntakeQuestion.objects.get(key="insurance")
+        question.active = False
+        question.save()
         page = patient_client.get(URL).content.decode()
         assert "custom_insurance" not in labels(page)
         assert IntakeQuestion.objects.filter(key="insurance").exists()
