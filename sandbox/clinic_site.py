@@ -12,7 +12,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from django.template.loader import render_to_string
 
-DEMO_SITE_ORIGIN = "http://localhost:8001"
+DEMO_SITE_PORT = 8001
+
+
+def demo_site_origin(port: int = DEMO_SITE_PORT) -> str:
+    return f"http://localhost:{port}"
 
 
 def page(portal: str, room: str = "demo-room") -> bytes:
@@ -22,7 +26,7 @@ def page(portal: str, room: str = "demo-room") -> bytes:
 
 
 def serve(
-    portal: str, host: str = "localhost", port: int = 8001
+    portal: str, host: str = "localhost", port: int = DEMO_SITE_PORT
 ) -> ThreadingHTTPServer:
     """Start serving the page in a thread and return the server (call shutdown() to stop)."""
     body = page(portal)

@@ -173,14 +173,13 @@ def link_demo_patients(*, linked: bool = True) -> None:
             )
 
 
-def allow_demo_site() -> None:
-    """Let the demo clinic website (sandbox/clinic_site.py) embed the portal."""
+def allow_demo_site(origin: str) -> None:
+    """Let the demo clinic website (sandbox/clinic_site.py), at `origin`, embed the portal."""
     from portal.clinic.embedding import EmbeddingSettings
-    from sandbox.clinic_site import DEMO_SITE_ORIGIN
 
     row = EmbeddingSettings.load()
-    if DEMO_SITE_ORIGIN not in row.origins:
-        row.allowed_origins = "\n".join([*row.origins, DEMO_SITE_ORIGIN])
+    if origin not in row.origins:
+        row.allowed_origins = "\n".join([*row.origins, origin])
         row.save()
 
 

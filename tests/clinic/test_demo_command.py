@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from portal.clinic.embedding import EmbeddingSettings
 from portal.clinic.questions import IntakeQuestion
 from portal.clinic.rooms import Room
 from sandbox.models import SandboxRoom
@@ -21,10 +22,17 @@ def sign_in(client, password: str) -> bool:
 
 @pytest.mark.django_db
 class TestDemoCommand:
-    def _run(self) -> str:
+    def _run(self, *args: str) -> str:
         out = StringIO()
-        call_command("demo", stdout=out)
+        call_command("demo", *args, stdout=out)
         return out.getvalue()
+
+    def test_the_clinic_website_it_names_may_embed_the_portal(self):
+        assert "embedded: http://localhost:8001/" in self._run()
+        assert "http://localhost:8001" in EmbeddingSettings.load().origins
+        # Served on another port (scripts/run: DEMO_SITE_PORT), that one is named.
+        assert "embedded: http://localhost:8011/" in self._run("--site-port", "8011")
+        assert "http://localhost:8011" in EmbeddingSettings.load().origins
 
     def test_it_prints_an_admin_login_that_works(self, client):
         output = self._run()

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from sandbox.clinic_site import DEMO_SITE_ORIGIN
+from sandbox.clinic_site import DEMO_SITE_PORT, demo_site_origin
 from sandbox.demo import (
     allow_demo_site,
     connect_webhooks,
@@ -26,6 +26,14 @@ class Command(BaseCommand):
         "and print a working admin login."
     )
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--site-port",
+            type=int,
+            default=DEMO_SITE_PORT,
+            help="the port manage.py demo_site serves the clinic's website on",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.VSEE_SANDBOX_ENABLED:
             raise CommandError(
@@ -35,7 +43,8 @@ class Command(BaseCommand):
         seed_demo()
         room = load_demo_configuration()
         link_demo_patients()
-        allow_demo_site()
+        site = demo_site_origin(options["site_port"])
+        allow_demo_site(site)
         connect_webhooks(f"http://127.0.0.1:{settings.PORT}")
         # A fresh password each run unless one is given: nothing guessable on a shared machine.
         password = os.getenv("DEMO_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
@@ -54,7 +63,7 @@ class Command(BaseCommand):
                     f"Demo room {room.code!r} ({room.display_name}) is ready in the sandbox.",
                     f"  Portal:  http://127.0.0.1:{port}/",
                     f"  Admin:   http://127.0.0.1:{port}/admin/",
-                    f"  Clinic website with the portal embedded: {DEMO_SITE_ORIGIN}/",
+                    f"  Clinic website with the portal embedded: {site}/",
                     "  Login:   admin",
                     f"  Password: {password}",
                     "",
