@@ -69,8 +69,10 @@ def frame_ancestors(server) -> str:
 
 def test_a_new_colour_shows_whichever_worker_answers(server, staff):
     assert set(on_both_workers(server, lambda: brand_colour(server))) == {"#0b5cad"}
-    # The room page as a stranger sees it: kept for a few seconds by each worker.
-    room_page = lambda: brand_colour(server, "/rooms/demo-room/")  # noqa: E731
+
+    def room_page() -> str:  # as a stranger sees it: kept a few seconds by each worker
+        return brand_colour(server, "/rooms/demo-room/")
+
     assert set(on_both_workers(server, room_page)) == {"#0b5cad"}
     change = staff.get("/admin/clinic/branding/1/change/")
     assert change.status_code == 200
