@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
+import time
 
 import hypothesis  # noqa: F401 - loaded up front, not by its plugin at the end
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.utils import translation
 
 from portal.vsee.client import VSeeClient, shared_session
@@ -49,6 +52,46 @@ def _default_language():
     translation.activate(django_settings.LANGUAGE_CODE)
     yield
     translation.activate(django_settings.LANGUAGE_CODE)
+
+
+# Requests being served, by any thread: the live server's included.
+_serving = {"now": 0}
+_serving_lock = threading.Lock()
+
+
+def _request_started(**_signal: object) -> None:
+    with _serving_lock:
+        _serving["now"] += 1
+
+
+def _request_finished(**_signal: object) -> None:
+    with _serving_lock:
+        _serving["now"] -= 1
+
+
+request_started.connect(_request_started, dispatch_uid="tests-serving-started")
+request_finished.connect(_request_finished, dispatch_uid="tests-serving-finished")
+
+
+@pytest.fixture(autouse=True)
+def _live_server_done_before_the_flush(request):
+    """After a live-server test, wait for the requests the live server is still serving
+    (a browser's late icon or upload) before the database is emptied for the next test:
+    they share its in-memory SQLite connection, and emptying it under a running query
+    fails with "database table is locked", leaving the connection half in a transaction
+    for the tests after. Set up after pytest-django's live-server helper, so torn down
+    before it (and its flush), and after the test's pages are closed."""
+    yield
+    if "live_server" not in request.fixturenames:
+        return
+    deadline = time.monotonic() + 10
+    quiet_since = time.monotonic()
+    while time.monotonic() < deadline:
+        if _serving["now"] > 0:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since > 0.1:
+            return
+        time.sleep(0.01)
 
 
 @pytest.fixture
