@@ -82,11 +82,15 @@ def test_a_signed_out_session_opens_nothing_on_either_worker(server):
     assert visitor.post("/sign-out/", {}).status_code == 302
 
     stale = Visitor(server, cookies=old_cookies)
-    for n in range(10):
+    # Which worker accepts a connection is up to the kernel, and on a busy machine one
+    # can take many in a row: ask (at least ten times) until both have, back and forth.
+    for n in range(100):
         # Reading the form, or changing the answers (which would reach VSee), alike.
         r = stale.get(INTAKE) if n % 2 else stale.post(INTAKE, ANSWERS)
         assert r.status_code == 302
         assert r.headers["Location"] in ("/signed-out/?reason=idle", SIGN_IN_AGAIN)
         stale.cookies = dict(old_cookies)
-    served = server.worker_pids()[first:]
+        served = server.worker_pids()[first:]
+        if n >= 9 and len(set(served)) == 2 and switches(served) >= 3:
+            break
     assert len(set(served)) == 2 and switches(served) >= 3
