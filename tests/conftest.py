@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import sqlite3
 import sys
 import threading
 import time
@@ -12,6 +14,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
+from django.db.backends.sqlite3.base import SQLiteCursorWrapper
 from django.utils import translation
 
 from portal.vsee.client import VSeeClient, shared_session
@@ -35,6 +38,38 @@ BEN = {
     "dob": "1990-03-04",
     "email": "ben@example.com",
 }
+
+
+def _waiting_for_shared_cache_locks(execute):
+    """Wait out another connection's table lock, as the portal's SQLite file does.
+
+    The test database is SQLite in memory in shared-cache mode, where a statement that
+    meets another connection's lock fails at once with "database table is locked": the
+    busy timeout the portal sets (settings.py) applies to files only. Tests that run
+    requests in threads (two submits at once, the live server) would otherwise fail
+    where the real database waits a few milliseconds. A failed statement is rolled back
+    by itself, so it may be run again."""
+
+    @functools.wraps(execute)
+    def waiting(self, *args, **kwargs):
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                return execute(self, *args, **kwargs)
+            except sqlite3.OperationalError as exc:
+                if "table is locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.005)
+
+    return waiting
+
+
+SQLiteCursorWrapper.execute = _waiting_for_shared_cache_locks(
+    SQLiteCursorWrapper.execute
+)
+SQLiteCursorWrapper.executemany = _waiting_for_shared_cache_locks(
+    SQLiteCursorWrapper.executemany
+)
 
 
 @pytest.fixture(autouse=True)
