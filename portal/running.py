@@ -9,9 +9,10 @@ gives its place up while it waits on something outside the process: a VSee call 
 client's transport), an email to send, the calls a page makes together. Any number of
 threads may wait; a few run.
 
-What waits while holding its place (a database query, a slow client's upload read by
-Django) keeps the others waiting that long: the reverse proxy in front of the portal
-buffers uploads (README: Deploying).
+A request body larger than what arrives with the headers (a phone sending an insurance
+card) is read with the place given up too: a slow network would otherwise keep the
+others waiting for as long as the upload takes. What waits while holding its place (a
+database query) keeps the others waiting that long.
 """
 
 from __future__ import annotations
@@ -19,9 +20,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+
+# Larger bodies may still be on their way when the page reads them; a smaller one comes
+# in the first packets, with the headers (a form's answers).
+SLOW_BODY_BYTES = 16 * 1024
 
 _held = threading.local()
 _places: dict[int, threading.BoundedSemaphore] = {}
@@ -44,11 +50,39 @@ class RunningThreadsMiddleware:
         places = _running_places()
         places.acquire()
         _held.places = places
+        if _declared_length(request) > SLOW_BODY_BYTES:
+            # Django reads the body through request._stream (HttpRequest.read).
+            request._stream = BodyReadSteppingOut(request._stream)
         try:
             return self.get_response(request)
         finally:
             _held.places = None
             places.release()
+
+
+class BodyReadSteppingOut:
+    """A request body whose every read gives the thread's place up while it waits."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def read(self, *args: Any) -> bytes:
+        with stepping_out():
+            return self._stream.read(*args)
+
+    def readline(self, *args: Any) -> bytes:
+        with stepping_out():
+            return self._stream.readline(*args)
+
+    def __getattr__(self, name: str) -> Any:  # close(), seekable(): the stream's own
+        return getattr(self._stream, name)
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 @contextmanager

@@ -7,10 +7,11 @@ import threading
 import time
 
 import pytest
+from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from portal.running import RunningThreadsMiddleware, stepping_out
+from portal.running import SLOW_BODY_BYTES, RunningThreadsMiddleware, stepping_out
 
 THREADS = 6
 
@@ -77,6 +78,49 @@ def test_a_place_is_given_back_when_the_page_fails(settings):
         RunningThreadsMiddleware(failing)(RequestFactory().get("/"))
     # The one place is free again.
     assert serve_at_once(lambda request: HttpResponse("ok")) == []
+
+
+def test_a_body_still_arriving_is_waited_for_without_a_place(settings):
+    # A phone sending a photo: the page reads the body while its bytes still come in.
+    settings.RUNNING_THREADS = 1
+    size = SLOW_BODY_BYTES + 1
+    reading, arrived, other_page_done = (threading.Event() for _ in range(3))
+
+    class StillArriving:
+        def read(self, wanted: int) -> bytes:
+            reading.set()
+            arrived.wait(5)
+            return b"x" * wanted
+
+        readline = read
+
+    middleware = RunningThreadsMiddleware(
+        lambda request: HttpResponse(str(len(request.body)))
+    )
+    upload = RequestFactory().post(
+        "/", data=b"x" * size, content_type="application/octet-stream"
+    )
+    upload._stream = LimitedStream(StillArriving(), size)
+    answers: dict[str, HttpResponse] = {}
+
+    def send_upload() -> None:
+        answers["upload"] = middleware(upload)
+
+    def open_other_page() -> None:
+        answers["other"] = middleware(RequestFactory().get("/"))
+        other_page_done.set()
+
+    uploading = threading.Thread(target=send_upload)
+    uploading.start()
+    assert reading.wait(5)
+    threading.Thread(target=open_other_page).start()
+    # With the upload's thread holding the one place, the other page would wait for
+    # the last byte.
+    other_served_first = other_page_done.wait(5)
+    arrived.set()
+    uploading.join(5)
+    assert other_served_first
+    assert answers["upload"].content == str(size).encode()
 
 
 def test_stepping_out_outside_a_request_does_nothing():
