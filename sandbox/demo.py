@@ -11,6 +11,7 @@ from django.db import transaction
 from portal.clinic.branding import Branding
 from portal.clinic.questions import IntakeQuestion, QuestionKind
 from portal.clinic.rooms import DEFAULT_ATTACHMENT_KINDS, FieldMode, Room
+from sandbox.seed import consultation_id
 
 DEMO_ROOM = {
     "code": "demo-room",
@@ -39,6 +40,14 @@ DEMO_ROOM = {
     "attachment_max_files": 3,
     "attachment_prompt_en": "Photo of your insurance card, front and back",
     "attachment_prompt_es": "Foto de su tarjeta del seguro, por delante y por detrás",
+    # VSee names the demo's consultation types in English (sandbox/seed.py).
+    "consultation_names": {
+        str(consultation_id(key)): {"es": spanish}
+        for key, spanish in (
+            ("quick", "Visita rápida por video"),
+            ("standard", "Visita estándar por video"),
+        )
+    },
 }
 
 # (key, shared by all rooms?, label, kind, choices, required, help text); each text as

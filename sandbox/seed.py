@@ -76,6 +76,11 @@ def _id(name: str) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, name)
 
 
+def consultation_id(key: str) -> uuid.UUID:
+    """The demo consultation type's id ("quick", "standard")."""
+    return _id(f"consultation:{key}")
+
+
 def _prescription(prescriber: SandboxUser, when: datetime) -> dict[str, Any]:
     """Return one prescription in the seed's shape (§GET /visits/:id prescriptionsBeforeVisit)."""
     stamp = when.strftime("%Y-%m-%dT%H:%M:%S")
@@ -273,7 +278,7 @@ def seed_demo(now: datetime | None = None) -> dict[str, Any]:
     consultation_ids = []
     for position, (key, description, minutes, amount) in enumerate(CONSULTATIONS):
         consultation, _ = SandboxConsultation.objects.get_or_create(
-            id=_id(f"consultation:{key}"),
+            id=consultation_id(key),
             defaults={
                 "room": room,
                 "description": description,

@@ -6,7 +6,7 @@ Shared by booking a time (portal/booking/views/time.py) and moving an appointmen
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -138,6 +138,7 @@ def open_picker(
     default_consultation: str = "",
     can_change_consultation: bool = False,
     location: str = "",
+    consultation_name: Callable[[Consultation], str] | None = None,
 ) -> Picker | PickerParams:
     """Return the picker, or just the params when a type of visit must be chosen first.
 
@@ -162,7 +163,7 @@ def open_picker(
         zone=zone_name,
         zone_chosen=chosen_time_zone(request.session) is not None,
         clinic_zone=clinic_zone,
-        consultation=consultation_choices([params.consultation])[0],
+        consultation=consultation_choices([params.consultation], consultation_name)[0],
         week=params.week,
         providers=provider_choices(provider_ids, names),
         provider_id=params.provider_id,

@@ -93,6 +93,9 @@ def describe_draft(request: PortalRequest, step: Step) -> dict:
         "reason": draft.answers.get("reason_for_visit", ""),
         "file_count": len(draft.file_ids),
         "consultation": consultation,
+        "consultation_name": step.room.consultation_name(consultation)
+        if consultation
+        else "",
         "when": when(
             draft.slot_start, patient_time_zone(request, clinic_zone), clinic_zone
         ),

@@ -12,8 +12,9 @@ from django.core.validators import (
     RegexValidator,
 )
 from django.db import models
-from django.utils.translation import gettext_noop
+from django.utils.translation import get_language, gettext_noop
 
+from portal.vsee.schemas import Consultation
 from portal.vsee.schemas import Room as VSeeRoom
 
 
@@ -103,6 +104,14 @@ class Room(models.Model):
         blank=True,
         help_text="The room's VSee consultation types patients may book. "
         "Leave all unticked to offer every type VSee lists for the room.",
+    )
+    # VSee names a consultation type in one language: {consultation id: {"es": name}}.
+    consultation_names = models.JSONField(
+        "consultation types' names in other languages",
+        default=dict,
+        blank=True,
+        help_text="What patients reading another language see for each consultation "
+        "type. Left blank, they see VSee's own name.",
     )
     allow_guests = models.BooleanField(
         "allow guest walk-ins",
@@ -245,6 +254,12 @@ class Room(models.Model):
             return listed
         chosen = {str(i) for i in self.consultation_ids}
         return [c for c in listed if c.id in chosen]
+
+    def consultation_name(self, consultation: Consultation) -> str:
+        """The consultation type's name in the patient's language: the clinic's own,
+        else VSee's."""
+        named = (self.consultation_names or {}).get(str(consultation.id), {})
+        return str(named.get(get_language(), "")) or consultation.description
 
     def time_zone_for(self, vsee_room: VSeeRoom) -> str:
         return self.time_zone or vsee_room.timezone or "UTC"

@@ -14,7 +14,7 @@ from portal.clinic.branding import Branding, current_branding
 from portal.clinic.questions import IntakeQuestion, QuestionKind
 from portal.clinic.rooms import Room
 from tests.booking.test_intake import ANSWERS
-from tests.clinic.test_rooms_admin import ROOMS, _form, get_room_calls, no_rooms  # noqa: F401
+from tests.clinic.test_rooms_admin import ROOMS, _form, get_room_calls  # noqa: F401
 
 ROOM = "/rooms/demo-room/"
 INTAKE = "/rooms/demo-room/walkin/"

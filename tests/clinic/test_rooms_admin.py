@@ -19,22 +19,6 @@ def _no_retry_waits(monkeypatch):
 
 
 @pytest.fixture
-def no_rooms(vsee_live):
-    """The sandbox's VSee demo, with no rooms configured in the portal yet."""
-    Room.objects.all().delete()
-    IntakeQuestion.objects.all().delete()
-
-
-@pytest.fixture
-def room(no_rooms) -> Room:
-    return Room.objects.create(
-        code="demo-room",
-        display_name="Demo Clinic",
-        attachment_kinds=list(DEFAULT_ATTACHMENT_KINDS),
-    )
-
-
-@pytest.fixture
 def get_room_calls(monkeypatch) -> list[str]:
     calls: list[str] = []
     real = room_admin.get_room

@@ -22,6 +22,7 @@ from portal.clinic.consents import ConsentDocument
 from portal.clinic.questions import IntakeQuestion
 from portal.clinic.rooms import Room
 from portal.patients.models import ConsentGiven
+from portal.vsee.schemas import Consultation
 from sandbox.models import (
     SandboxConsultation,
     SandboxFile,
@@ -124,7 +125,6 @@ def vsee_data() -> list[str]:
     """What VSee says in its own words (the clinic's set-up there, providers, past visits
     and their notes), and what the patient typed: shown as it is, in any language."""
     words = [REASON, PNG["name"], ADA["email"]]
-    words += [c.description for c in SandboxConsultation.objects.all()]
     for room in SandboxRoom.objects.all():
         words += [room.name, room.subtitle, room.description, room.close_msg]
     for user in SandboxUser.objects.all():
@@ -310,7 +310,12 @@ def appointment(walk: Walk) -> None:
         )
         walk.click("button", "Show free times")
     quick = SandboxConsultation.objects.get(description="Quick video visit")
-    kinds = page.get_by_role("link", name=quick.description)
+    room = Room.objects.get(code="demo-room")
+    with translation.override(walk.language):  # the clinic's name for it, or VSee's
+        kind = room.consultation_name(
+            Consultation(id=str(quick.pk), description=quick.description)
+        )
+    kinds = page.get_by_role("link", name=kind)
     kinds.or_(page.locator("button[name=slot]:visible")).first.wait_for()
     if kinds.count():
         kinds.first.click()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -66,11 +66,14 @@ class ConsultationChoice:
 
 def consultation_choices(
     consultations: Sequence[Consultation],
+    name: Callable[[Consultation], str] | None = None,
 ) -> list[ConsultationChoice]:
+    """`name` gives a type's name in the patient's language (Room.consultation_name);
+    without it, VSee's."""
     return [
         ConsultationChoice(
             id=c.id or "",
-            description=c.description or _("Video visit"),
+            description=(name(c) if name else c.description) or _("Video visit"),
             duration=duration_label(c),
             price=price_label(c),
         )

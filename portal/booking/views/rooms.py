@@ -63,7 +63,9 @@ def _room(request: PortalRequest, code: str) -> HttpResponse:
         "vsee_room": vsee_room,
         "options": options,
         # "Book a time" lists the types of visit, each straight to its free times.
-        "appointment_kinds": consultation_choices(room.consultations(vsee_room)),
+        "appointment_kinds": consultation_choices(
+            room.consultations(vsee_room), room.consultation_name
+        ),
         "offered": [o for o in options if o.available],
         "several_rooms": Room.objects.offered().count() > 1,
     }

@@ -94,6 +94,7 @@ def time_step(request: PortalRequest, code: str) -> HttpResponse:
         default_consultation=step.draft.consultation_id,
         can_change_consultation=len(consultations) > 1,
         location="" if patient_view else step.draft.answers.get("location") or "",
+        consultation_name=step.room.consultation_name,
     )
     if not isinstance(picker, Picker):
         problem = str(CHOOSE_CONSULTATION) if request.method == "POST" else ""
@@ -172,7 +173,7 @@ def _render_choice(
 ) -> HttpResponse:
     ctx = {
         **_context(request, step, as_patient(request, step)),
-        "choices": consultation_choices(consultations),
+        "choices": consultation_choices(consultations, step.room.consultation_name),
         "choice_url": reverse("time", args=[step.room.code]),
         "problem": problem,
     }

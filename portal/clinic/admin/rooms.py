@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
+from portal.clinic.admin.consultation_names import ConsultationNamesField
 from portal.clinic.admin.languages import LanguageTabsAdmin
 from portal.clinic.admin.questions import (
     ConsentDocumentInline,
@@ -64,6 +65,7 @@ class RoomForm(forms.ModelForm):
     consultation_ids = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple, **_as_in_model("consultation_ids")
     )
+    consultation_names = ConsultationNamesField(**_as_in_model("consultation_names"))
     time_zone = forms.ChoiceField(
         choices=time_zone_choices, **_as_in_model("time_zone")
     )
@@ -126,6 +128,13 @@ class RoomForm(forms.ModelForm):
                 if i not in listed
             ]
         self.fields["consultation_ids"].choices = choices
+        names = cast(ConsultationNamesField, self.fields["consultation_names"])
+        # Also a type named before but not listed now, so its name is not lost.
+        named = self.instance.consultation_names or {}
+        names.set_types(
+            choices
+            + [(i, f"Consultation {i}") for i in named if i not in dict(choices)]
+        )
 
     @property
     def vsee_unreachable(self) -> VSeeError | None:
@@ -230,6 +239,7 @@ class RoomAdmin(LanguageTabsAdmin):
                     "offers_appointment",
                     "offers_econsult",
                     "consultation_ids",
+                    "consultation_names",
                     "allow_guests",
                     "allow_family",
                 ],

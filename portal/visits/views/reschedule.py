@@ -67,6 +67,7 @@ def reschedule(request: PortalRequest, visit_id: str) -> HttpResponse:
         default_consultation=str(
             booked_type or (consultations[0].id if consultations else "")
         ),
+        consultation_name=room.consultation_name if room else None,
     )
     if not isinstance(picker, Picker):
         raise Http404  # VSee lists no type of visit for the room: nothing to move to
