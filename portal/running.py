@@ -20,7 +20,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -60,10 +60,15 @@ class RunningThreadsMiddleware:
             places.release()
 
 
+class _Body(Protocol):
+    def read(self, *args: Any) -> bytes: ...
+    def readline(self, *args: Any) -> bytes: ...
+
+
 class BodyReadSteppingOut:
     """A request body whose every read gives the thread's place up while it waits."""
 
-    def __init__(self, stream: Any) -> None:
+    def __init__(self, stream: _Body) -> None:
         self._stream = stream
 
     def read(self, *args: Any) -> bytes:
