@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import os
 import socket
+import time
 
 import pytest
 import requests
@@ -63,6 +64,9 @@ def test_a_slow_upload_keeps_no_one_else_waiting(tmp_path):
         host, port = server.url.removeprefix("http://").split(":")
         with socket.create_connection((host, int(port)), timeout=30) as phone:
             phone.sendall(head + body[:4096])
+            # Long enough for the upload to take the one place and start reading (the
+            # page below, asked first, would pass without showing anything).
+            time.sleep(0.5)
             # The rest of the photo is still on its way: another patient's page (and
             # the load balancer's check) is served meanwhile, not after the last byte.
             landing = requests.get(
